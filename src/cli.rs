@@ -1,0 +1,341 @@
+//! The command line: argument parsing, file discovery and exit codes.
+//!
+//! This is the only place that uses `anyhow`: below it, errors are typed so that callers can
+//! tell a bad rule file from an unreadable draft.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::lint::{self, Input};
+use crate::render::{self, OutputFormat, RenderOptions, Summary};
+use crate::rules::kinds::KINDS;
+use crate::rules::{RuleError, RuleSet, testing};
+use crate::source::Format;
+
+/// Exit code: no finding at the failing level.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit code: at least one finding at the failing level.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage, I/O or rule-file errors.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "draftlint",
+    version,
+    about = "A linter for articles: unsourced numbers, duplicated FAQs, broken link lists, vague attribution and template residue.",
+    after_help = "Exit codes: 0 no error-severity finding, 1 at least one, 2 usage, I/O or rule-file error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint files and folders (Markdown, HTML, plain text).
+    Check(CheckArgs),
+    /// List the rules: id, kind, severity, description.
+    Rules(RulesArgs),
+    /// Explain a rule: what it finds, why, its kind's documentation and examples.
+    Explain {
+        /// The rule id, e.g. `vague-attribution`.
+        rule: String,
+        #[command(flatten)]
+        rules: RulesArgs,
+    },
+    /// Run the `[[test]]` cases of rule files (the built-in ones by default).
+    TestRules {
+        /// A folder of rule files to test instead of the built-in rules.
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RulesArgs {
+    /// Add the rule files of DIR (repeatable); a rule with a built-in id replaces it.
+    #[arg(long = "rules", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files and folders to lint; `-` reads standard input. Defaults to the current folder.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    only: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    disable: Vec<String>,
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// Name (and so format) of the text read from standard input.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// Parse every file as this format instead of guessing from its extension.
+    #[arg(long = "input-format", value_enum, value_name = "FORMAT")]
+    input_format: Option<Format>,
+    /// When to colour the human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(EXIT_CLEAN);
+            }
+            if let Some(rule_err) = err.downcast_ref::<RuleError>() {
+                eprintln!("{}", render_rule_error(rule_err));
+            } else {
+                eprintln!("error: {err:#}");
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+pub fn render_rule_error(err: &RuleError) -> String {
+    render::render_source_error(
+        &err.origin,
+        &err.text,
+        err.span,
+        &err.message,
+        io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    )
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules(args) => list_rules(&args),
+        Command::Explain { rule, rules } => explain(&rule, &rules),
+        Command::TestRules { dir } => test_rules(dir.as_deref()),
+    }
+}
+
+fn check(args: CheckArgs) -> Result<u8> {
+    let mut rules = RuleSet::load(&args.rules.rule_dirs)?;
+    rules
+        .select(&args.only, &args.disable)
+        .map_err(anyhow::Error::msg)?;
+
+    let mut exit = EXIT_CLEAN;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (inputs, walk_errors) = collect_inputs(&paths, &args);
+    for err in &walk_errors {
+        eprintln!("error: {err}");
+        exit = EXIT_ERROR;
+    }
+    let stdin = if inputs.iter().any(|i| i.path.is_none()) {
+        let mut buf = Vec::new();
+        io::stdin()
+            .read_to_end(&mut buf)
+            .context("cannot read standard input")?;
+        Some(buf)
+    } else {
+        None
+    };
+    let reports = lint::lint_inputs(inputs, stdin, &rules);
+    for report in &reports {
+        if let Err(err) = &report.outcome {
+            eprintln!("error: {}: {err}", report.input.display);
+            exit = EXIT_ERROR;
+        }
+    }
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    render::write_report(args.format, &reports, &rules, RenderOptions { color }, &mut out)?;
+    out.flush()?;
+
+    let summary = Summary::of(&reports);
+    if exit == EXIT_CLEAN && summary.errors > 0 {
+        exit = EXIT_FINDINGS;
+    }
+    Ok(exit)
+}
+
+/// Files to lint, in a deterministic order, and the paths that could not be walked.
+fn collect_inputs(paths: &[PathBuf], args: &CheckArgs) -> (Vec<Input>, Vec<String>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
+            inputs.push(Input {
+                display: name.display().to_string(),
+                path: None,
+                format: args.input_format.unwrap_or_else(|| Format::from_path(&name)),
+            });
+            continue;
+        }
+        if !path.is_dir() {
+            if !path.exists() {
+                errors.push(format!("{}: no such file or folder", path.display()));
+                continue;
+            }
+            inputs.push(input_for(path, args));
+            continue;
+        }
+        let mut found = Vec::new();
+        for entry in ignore::WalkBuilder::new(path).build() {
+            match entry {
+                Ok(entry) => {
+                    let p = entry.path();
+                    if entry.file_type().is_some_and(|t| t.is_file()) && is_draft(p) {
+                        found.push(input_for(p, args));
+                    }
+                }
+                Err(err) => errors.push(err.to_string()),
+            }
+        }
+        found.sort_by(|a, b| a.display.cmp(&b.display));
+        inputs.extend(found);
+    }
+    (inputs, errors)
+}
+
+fn is_draft(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| Format::WALKED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn input_for(path: &Path, args: &CheckArgs) -> Input {
+    let display = path
+        .strip_prefix("./")
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    Input {
+        display,
+        path: Some(path.to_path_buf()),
+        format: args.input_format.unwrap_or_else(|| Format::from_path(path)),
+    }
+}
+
+fn list_rules(args: &RulesArgs) -> Result<u8> {
+    let rules = RuleSet::load(&args.rule_dirs)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let width = rules.rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(0);
+    for rule in &rules.rules {
+        writeln!(
+            out,
+            "{:width$}  {:12}  {:7}  {}",
+            rule.meta.id,
+            rule.meta.kind,
+            rule.meta.severity.as_str(),
+            first_line(&rule.meta.description),
+        )?;
+    }
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+fn first_line(text: &str) -> &str {
+    text.trim().lines().next().unwrap_or("")
+}
+
+fn explain(id: &str, args: &RulesArgs) -> Result<u8> {
+    let rules = RuleSet::load(&args.rule_dirs)?;
+    let Some(rule) = rules.get(id) else {
+        anyhow::bail!("unknown rule `{id}` (see `draftlint rules`)");
+    };
+    let meta = &rule.meta;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    writeln!(out, "{} ({} {}, from {})\n", meta.id, meta.severity, meta.kind, meta.origin)?;
+    writeln!(out, "{}\n", meta.description.trim())?;
+    if !meta.rationale.trim().is_empty() {
+        writeln!(out, "Why: {}\n", meta.rationale.trim())?;
+    }
+    if let Some(help) = &meta.help {
+        writeln!(out, "Fix: {}\n", help.trim())?;
+    }
+    if let Some(kind) = KINDS.iter().find(|k| k.name == meta.kind) {
+        writeln!(out, "Rule kind `{}`:\n", kind.name)?;
+        for line in kind.doc.lines() {
+            writeln!(out, "    {}", line.strip_prefix(' ').unwrap_or(line))?;
+        }
+        writeln!(out)?;
+    }
+    if !meta.tests.is_empty() {
+        writeln!(out, "Examples:")?;
+        for case in &meta.tests {
+            let found = testing::run_case(rule, case);
+            let verdict = if found.is_empty() {
+                "not reported".to_string()
+            } else {
+                format!("reported: {}", found.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", "))
+            };
+            let input = case.input.trim_end().replace('\n', "\n      ");
+            writeln!(out, "  - {input}\n    → {verdict}")?;
+            if let Some(note) = &case.note {
+                writeln!(out, "    ({note})")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+fn test_rules(dir: Option<&Path>) -> Result<u8> {
+    let rules = match dir {
+        Some(dir) => RuleSet::load_only(dir)?,
+        None => RuleSet::load(&[])?,
+    };
+    let report = testing::run_all(&rules);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for f in &report.failures {
+        let at = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+        writeln!(out, "FAIL {} ({}{at}), case {}", f.rule, f.origin, f.case)?;
+        writeln!(out, "  input:    {:?}", f.input)?;
+        writeln!(out, "  expected: {}", f.expected)?;
+        writeln!(out, "  found:    {}", f.found)?;
+    }
+    writeln!(
+        out,
+        "{} rules, {} cases, {} failed",
+        rules.rules.len(),
+        report.cases,
+        report.failures.len()
+    )?;
+    out.flush()?;
+    Ok(if report.failures.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
+}

@@ -1,0 +1,249 @@
+//! Building a block's visible text while remembering where every piece came from.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::sentences;
+use super::{Block, BlockKind, ListRef, PLACEHOLDER, Sentence, Word};
+use crate::span::Span;
+
+/// One stretch of visible text and the source bytes it came from. When the two have the same
+/// length (the common case) offsets map one to one; otherwise (an entity such as `&amp;`, an
+/// escape such as `\*`, a placeholder) only the ends of the stretch are known.
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    text_start: usize,
+    text_len: usize,
+    src_start: usize,
+    src_len: usize,
+}
+
+/// Maps offsets in a block's visible text to byte offsets in the source.
+#[derive(Clone, Debug, Default)]
+pub struct OffsetMap {
+    segments: Vec<Segment>,
+}
+
+impl OffsetMap {
+    /// Source offset of a text offset used as the start of a range.
+    pub fn start(&self, offset: usize) -> usize {
+        // The last segment starting at or before the offset; at a seam this is the later one.
+        let idx = self
+            .segments
+            .partition_point(|s| s.text_start <= offset)
+            .saturating_sub(1);
+        match self.segments.get(idx) {
+            Some(seg) => seg.map(offset, false),
+            None => 0,
+        }
+    }
+
+    /// Source offset of a text offset used as the end of a range.
+    pub fn end(&self, offset: usize) -> usize {
+        // The first segment ending at or after the offset; at a seam this is the earlier one.
+        let idx = self
+            .segments
+            .partition_point(|s| s.text_start + s.text_len < offset);
+        match self.segments.get(idx).or(self.segments.last()) {
+            Some(seg) => seg.map(offset, true),
+            None => 0,
+        }
+    }
+
+    pub fn span(&self, range: Range<usize>) -> Span {
+        let start = self.start(range.start);
+        let end = self.end(range.end).max(start);
+        Span::new(start, end)
+    }
+}
+
+impl Segment {
+    fn map(&self, offset: usize, is_end: bool) -> usize {
+        let rel = offset.saturating_sub(self.text_start).min(self.text_len);
+        if self.text_len == self.src_len {
+            self.src_start + rel
+        } else if rel == 0 && !(is_end && self.text_len == 0) {
+            self.src_start
+        } else if rel == self.text_len || is_end {
+            self.src_start + self.src_len
+        } else {
+            self.src_start
+        }
+    }
+}
+
+/// Accumulates the visible text of one block.
+#[derive(Debug)]
+pub struct BlockBuilder {
+    pub kind: BlockKind,
+    pub span: Span,
+    text: String,
+    map: OffsetMap,
+    excluded: Vec<Range<usize>>,
+    pub list: Option<ListRef>,
+    /// Non-space text was seen outside bold markup.
+    pub plain_seen: bool,
+    pub strong_depth: usize,
+    pub links_start: usize,
+}
+
+static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\x22]",
+        r"|\bwww\.[a-z0-9-]+\.[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\x22]",
+        r"|\{\{[<%].*?[%>]\}\}",
+        r"|\{%.*?%\}",
+    ))
+    .expect("built-in pattern")
+});
+
+impl BlockBuilder {
+    pub fn new(kind: BlockKind, span: Span, links_start: usize) -> Self {
+        Self {
+            kind,
+            span,
+            text: String::new(),
+            map: OffsetMap::default(),
+            excluded: Vec::new(),
+            list: None,
+            plain_seen: false,
+            strong_depth: 0,
+            links_start,
+        }
+    }
+
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Source span of a range of the text built so far.
+    pub fn source_span(&self, range: Range<usize>) -> Span {
+        self.map.span(range)
+    }
+
+    /// Appends text that came from `src` in the source.
+    pub fn push(&mut self, text: &str, src: Span) {
+        if text.is_empty() {
+            return;
+        }
+        if self.strong_depth == 0 && !text.trim().is_empty() {
+            self.plain_seen = true;
+        }
+        self.map.segments.push(Segment {
+            text_start: self.text.len(),
+            text_len: text.len(),
+            src_start: src.start,
+            src_len: src.len(),
+        });
+        self.text.push_str(text);
+    }
+
+    /// Appends a line break inside the block as a space.
+    pub fn push_break(&mut self, src: Span) {
+        if !self.text.is_empty() && !self.text.ends_with(' ') {
+            self.push(" ", src);
+        }
+    }
+
+    /// Appends a stand-in for something that is not prose (inline code, an image).
+    pub fn push_placeholder(&mut self, src: Span) {
+        let start = self.text.len();
+        let mut buf = [0u8; 4];
+        self.push(PLACEHOLDER.encode_utf8(&mut buf), src);
+        self.excluded.push(start..self.text.len());
+    }
+
+    /// Finishes the block: trims it, finds non-prose stretches, sentences and words.
+    pub fn finish(mut self, links_end: usize) -> Block {
+        for m in NOT_PROSE.find_iter(&self.text) {
+            self.excluded.push(m.range());
+        }
+        self.excluded.sort_by_key(|r| r.start);
+        let words: Vec<Word> = self
+            .text
+            .unicode_word_indices()
+            .map(|(i, w)| i..i + w.len())
+            .filter(|r| !self.excluded.iter().any(|ex| ex.start < r.end && r.start < ex.end))
+            .map(|r| Word {
+                span: self.map.span(r.clone()),
+                text: r,
+            })
+            .collect();
+        let sentences = sentences::split(&self.text)
+            .into_iter()
+            .map(|range| {
+                let first = words.partition_point(|w| w.text.start < range.start);
+                let last = words.partition_point(|w| w.text.start < range.end);
+                Sentence {
+                    span: self.map.span(range.clone()),
+                    text: range,
+                    words: first..last,
+                }
+            })
+            .collect();
+        let strong_only = self.strong_depth == 0 && !self.plain_seen && !self.text.trim().is_empty();
+        Block {
+            kind: self.kind,
+            span: self.span,
+            text: self.text,
+            map: self.map,
+            sentences,
+            words,
+            excluded: self.excluded,
+            list: self.list,
+            strong_only,
+            links: self.links_start..links_end,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_across_markup_seams() {
+        // Source: "a **bold** word" → text "a bold word"
+        let mut b = BlockBuilder::new(BlockKind::Paragraph, Span::new(0, 15), 0);
+        b.push("a ", Span::new(0, 2));
+        b.strong_depth = 1;
+        b.push("bold", Span::new(4, 8));
+        b.strong_depth = 0;
+        b.push(" word", Span::new(10, 15));
+        let block = b.finish(0);
+        assert_eq!(block.text, "a bold word");
+        assert_eq!(block.source_span(2..6), Span::new(4, 8));
+        assert_eq!(block.source_span(0..11), Span::new(0, 15));
+        assert_eq!(block.source_span(6..11), Span::new(10, 15));
+    }
+
+    #[test]
+    fn entity_segments_map_to_their_ends() {
+        // Source: "A &amp; B" → text "A & B"
+        let mut b = BlockBuilder::new(BlockKind::Paragraph, Span::new(0, 9), 0);
+        b.push("A ", Span::new(0, 2));
+        b.push("&", Span::new(2, 7));
+        b.push(" B", Span::new(7, 9));
+        let block = b.finish(0);
+        assert_eq!(block.source_span(2..3), Span::new(2, 7));
+        assert_eq!(block.source_span(4..5), Span::new(8, 9));
+    }
+
+    #[test]
+    fn urls_and_shortcodes_are_not_prose() {
+        let text = "See https://example.com/a?b=1. And {{< figure src=\"x\" >}} too.";
+        let mut b = BlockBuilder::new(BlockKind::Paragraph, Span::new(0, text.len()), 0);
+        b.push(text, Span::new(0, text.len()));
+        let block = b.finish(0);
+        let ex: Vec<&str> = block.excluded.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(ex, ["https://example.com/a?b=1", "{{< figure src=\"x\" >}}"]);
+        assert!(!block.words.iter().any(|w| &text[w.text.clone()] == "example"));
+    }
+}

@@ -1,0 +1,388 @@
+//! HTML into the document model, with html5gum's tokenizer and its exact byte spans.
+//!
+//! A tokenizer is enough: drafts and CMS exports are fragments, and what matters for prose is
+//! which text sits in which block-level element, not a conforming DOM. Script, style, pre and
+//! code content never reaches the prose.
+
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+
+use super::{BlockBuilder, BlockKind, Comment, Document, Image, Link, LinkKind, ListRef};
+use crate::span::Span;
+
+/// Elements whose content is never prose.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "textarea", "svg", "math", "head", "iframe",
+    "object", "select",
+];
+
+/// Elements that end the current block when they open or close.
+const BLOCK_LEVEL: &[&str] = &[
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "blockquote", "div",
+    "section", "article", "header", "footer", "main", "aside", "nav", "figure", "figcaption",
+    "caption", "ul", "ol", "dl", "table", "tr", "thead", "tbody", "hr", "form", "details",
+    "summary", "body", "html", "address", "fieldset", "legend",
+];
+
+struct OpenLink {
+    span_start: usize,
+    dest: Option<String>,
+    dest_span: Option<Span>,
+    text_start: usize,
+    text_src_start: usize,
+    images_before: usize,
+    non_image_text: bool,
+}
+
+#[derive(Default)]
+struct State {
+    current: Option<BlockBuilder>,
+    /// The kind, span start and list membership the next block gets, set by its start tag.
+    pending: Option<(BlockKind, usize, Option<ListRef>)>,
+    lists: Vec<(usize, bool, usize)>,
+    list_count: usize,
+    quote_depth: usize,
+    /// Name and depth of the non-prose element being skipped.
+    skipping: Option<(String, usize)>,
+    code_start: Option<(usize, usize)>,
+    link: Option<OpenLink>,
+    strong_depth: usize,
+}
+
+pub(super) fn parse(doc: &mut Document<'_>) {
+    let source = doc.source;
+    let mut emitter = DefaultEmitter::<usize>::new_with_span();
+    emitter.naively_switch_states(true);
+    let mut st = State::default();
+    for token in Tokenizer::new_with_emitter(source, emitter).flatten() {
+        match token {
+            Token::StartTag(tag) => {
+                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                let span = Span::new(tag.span.start, tag.span.end.min(source.len()));
+                if let Some((skipped, depth)) = st.skipping.as_mut() {
+                    if *skipped == name {
+                        *depth += 1;
+                    }
+                    continue;
+                }
+                if st.code_start.is_some() {
+                    if name == "code" {
+                        st.code_start.as_mut().expect("checked").1 += 1;
+                    }
+                    continue;
+                }
+                let attr = |key: &str| {
+                    tag.attributes
+                        .get(key.as_bytes())
+                        .map(|v| String::from_utf8_lossy(v).into_owned())
+                };
+                start_tag(doc, &mut st, &name, span, &attr, tag.self_closing);
+            }
+            Token::EndTag(tag) => {
+                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                let span = Span::new(tag.span.start, tag.span.end.min(source.len()));
+                if let Some((skipped, depth)) = st.skipping.as_mut() {
+                    if *skipped == name {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            st.skipping = None;
+                        }
+                    }
+                    continue;
+                }
+                if let Some((start, depth)) = st.code_start.as_mut() {
+                    if name == "code" {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            let code = Span::new(*start, span.end);
+                            st.code_start = None;
+                            block(doc, &mut st, code).push_placeholder(code);
+                            mark_link_text(&mut st);
+                        }
+                    }
+                    continue;
+                }
+                end_tag(doc, &mut st, &name, span);
+            }
+            Token::String(text) => {
+                if st.skipping.is_some() || st.code_start.is_some() {
+                    continue;
+                }
+                let span = Span::new(text.span.start, text.span.end.min(source.len()));
+                let value = String::from_utf8_lossy(&text.value);
+                if value.trim().is_empty() && st.current.is_none() {
+                    continue;
+                }
+                if !value.trim().is_empty() {
+                    mark_link_text(&mut st);
+                }
+                push_text(doc, &mut st, &value, span);
+            }
+            Token::Comment(comment) => {
+                let span = Span::new(comment.span.start, comment.span.end.min(source.len()));
+                doc.comments.push(Comment {
+                    span,
+                    text: source[span.range()].to_string(),
+                });
+            }
+            Token::Doctype(_) | Token::Error(_) => {}
+        }
+    }
+    finish_block(doc, &mut st, None);
+}
+
+/// Pushes decoded text. Where entities were decoded the text no longer matches the source byte
+/// for byte; the offset map then knows only the ends of this stretch, which is still exact for
+/// everything that starts or ends at a tag.
+fn push_text(doc: &mut Document<'_>, st: &mut State, value: &str, span: Span) {
+    block(doc, st, span).push(value, span);
+}
+
+fn mark_link_text(st: &mut State) {
+    if let Some(link) = st.link.as_mut() {
+        link.non_image_text = true;
+    }
+}
+
+fn block<'s>(doc: &mut Document<'_>, st: &'s mut State, span: Span) -> &'s mut BlockBuilder {
+    if st.current.is_none() {
+        let (kind, start, list) = st.pending.take().unwrap_or((
+            if st.quote_depth > 0 {
+                BlockKind::BlockQuote
+            } else {
+                BlockKind::Paragraph
+            },
+            span.start,
+            None,
+        ));
+        let mut builder = BlockBuilder::new(kind, Span::new(start, span.end), doc.links.len());
+        builder.list = list;
+        builder.strong_depth = st.strong_depth;
+        st.current = Some(builder);
+    }
+    let builder = st.current.as_mut().expect("opened above");
+    builder.span.end = builder.span.end.max(span.end);
+    builder
+}
+
+fn finish_block(doc: &mut Document<'_>, st: &mut State, end: Option<usize>) {
+    if st.link.is_some() && st.current.is_some() {
+        // A block-level tag inside <a>: the link ends with the block.
+        let at = end.unwrap_or_else(|| st.current.as_ref().map_or(0, |b| b.span.end));
+        close_link(doc, st, at);
+    }
+    if let Some(mut builder) = st.current.take() {
+        if let Some(end) = end {
+            builder.span.end = builder.span.end.max(end);
+        }
+        if !builder.text().trim().is_empty() || builder.links_start < doc.links.len() {
+            doc.blocks.push(builder.finish(doc.links.len()));
+        }
+    }
+}
+
+fn start_tag(
+    doc: &mut Document<'_>,
+    st: &mut State,
+    name: &str,
+    span: Span,
+    attr: &dyn Fn(&str) -> Option<String>,
+    self_closing: bool,
+) {
+    if SKIPPED.contains(&name) && !self_closing {
+        finish_block(doc, st, None);
+        st.skipping = Some((name.to_string(), 1));
+        return;
+    }
+    match name {
+        "pre" => {
+            finish_block(doc, st, None);
+            let code = BlockBuilder::new(BlockKind::Code, span, doc.links.len());
+            doc.blocks.push(code.finish(doc.links.len()));
+            st.skipping = Some(("pre".to_string(), 1));
+            return;
+        }
+        "code" | "kbd" | "samp" => {
+            st.code_start = Some((span.start, 1));
+            return;
+        }
+        "a" => {
+            // Links inside links are invalid HTML; the tokenizer's callers close the first.
+            if st.link.is_some() {
+                close_link(doc, st, span.start);
+            }
+            let text_start = st.current.as_ref().map_or(0, BlockBuilder::text_len);
+            st.link = Some(OpenLink {
+                span_start: span.start,
+                dest_span: attr("href").and_then(|_| attribute_span(doc.source, span, "href")),
+                dest: attr("href"),
+                text_start,
+                text_src_start: span.end,
+                images_before: doc.images.len(),
+                non_image_text: false,
+            });
+            return;
+        }
+        "img" => {
+            block(doc, st, span).push_placeholder(span);
+            doc.images.push(Image {
+                span,
+                alt: attr("alt").unwrap_or_default(),
+                dest: attr("src").unwrap_or_default(),
+                block: Some(doc.blocks.len()),
+            });
+            return;
+        }
+        "br" => {
+            if let Some(b) = st.current.as_mut() {
+                b.push_break(span);
+            }
+            return;
+        }
+        "strong" | "b" => {
+            st.strong_depth += 1;
+            if let Some(b) = st.current.as_mut() {
+                b.strong_depth += 1;
+            }
+            return;
+        }
+        _ => {}
+    }
+    if !BLOCK_LEVEL.contains(&name) {
+        return;
+    }
+    finish_block(doc, st, None);
+    match name {
+        "ul" | "ol" => {
+            st.list_count += 1;
+            st.lists.push((st.list_count - 1, name == "ol", 0));
+        }
+        "blockquote" => st.quote_depth += 1,
+        _ => {}
+    }
+    let kind = match name {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+            Some(BlockKind::Heading(name[1..].parse().unwrap_or(2)))
+        }
+        "li" => Some(BlockKind::ListItem),
+        "td" | "th" => Some(BlockKind::TableCell),
+        "dt" => Some(BlockKind::Term),
+        "p" | "dd" | "figcaption" | "caption" if st.quote_depth > 0 => Some(BlockKind::BlockQuote),
+        "p" | "dd" | "figcaption" | "caption" => {
+            // The first paragraph of a list item is the item's text.
+            match st.pending {
+                Some((BlockKind::ListItem, _, _)) => None,
+                _ => Some(BlockKind::Paragraph),
+            }
+        }
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        let list = (kind == BlockKind::ListItem)
+            .then(|| {
+                st.lists.last_mut().map(|(id, ordered, next)| {
+                    *next += 1;
+                    ListRef {
+                        list: *id,
+                        index: *next - 1,
+                        ordered: *ordered,
+                    }
+                })
+            })
+            .flatten();
+        st.pending = Some((kind, span.start, list));
+    }
+}
+
+fn end_tag(doc: &mut Document<'_>, st: &mut State, name: &str, span: Span) {
+    match name {
+        "a" => {
+            if st.link.is_some() {
+                close_link(doc, st, span.end);
+            }
+            return;
+        }
+        "strong" | "b" => {
+            st.strong_depth = st.strong_depth.saturating_sub(1);
+            if let Some(b) = st.current.as_mut() {
+                b.strong_depth = b.strong_depth.saturating_sub(1);
+            }
+            return;
+        }
+        _ => {}
+    }
+    if !BLOCK_LEVEL.contains(&name) {
+        return;
+    }
+    finish_block(doc, st, Some(span.end));
+    if name != "li" && name != "p" {
+        st.pending = None;
+    }
+    match name {
+        "ul" | "ol" => {
+            st.lists.pop();
+        }
+        "blockquote" => st.quote_depth = st.quote_depth.saturating_sub(1),
+        "li" => st.pending = None,
+        _ => {}
+    }
+}
+
+fn close_link(doc: &mut Document<'_>, st: &mut State, end: usize) {
+    let Some(open) = st.link.take() else { return };
+    let end = end.max(open.span_start);
+    let b = block(doc, st, Span::new(open.span_start, open.span_start));
+    let text_start = open.text_start.min(b.text_len());
+    let text_range = text_start..b.text_len();
+    let text = b.text()[text_range.clone()].to_string();
+    let text_span = if text_range.is_empty() {
+        Span::new(open.text_src_start, open.text_src_start)
+    } else {
+        b.source_span(text_range.clone())
+    };
+    doc.links.push(Link {
+        kind: LinkKind::Html,
+        span: Span::new(open.span_start, end),
+        text,
+        text_span,
+        block: doc.blocks.len(),
+        text_range,
+        dest: open.dest,
+        dest_span: open.dest_span,
+        image_only: !open.non_image_text && doc.images.len() > open.images_before,
+    });
+}
+
+/// The span of an attribute's value inside a start tag.
+fn attribute_span(source: &str, tag: Span, name: &str) -> Option<Span> {
+    let raw = &source[tag.range()];
+    let lower = raw.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let before_ok = lower[..at]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_whitespace());
+        let rest = &raw[from..];
+        let after_name = rest.trim_start();
+        if !before_ok || !after_name.starts_with('=') {
+            continue;
+        }
+        let value = after_name[1..].trim_start();
+        let value_start = tag.start + raw.len() - value.len();
+        return Some(match value.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let len = value[1..].find(q).unwrap_or(value.len() - 1);
+                Span::new(value_start + 1, value_start + 1 + len)
+            }
+            _ => {
+                let len = value
+                    .find(|c: char| c.is_whitespace() || c == '>')
+                    .unwrap_or(value.len());
+                Span::new(value_start, value_start + len)
+            }
+        });
+    }
+    None
+}

@@ -1,0 +1,174 @@
+//! Sections that span several blocks: FAQ sections and source lists.
+//!
+//! Found on the block sequence, after parsing, so Markdown, HTML and plain text share one
+//! definition of "an FAQ" and "a list of sources".
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{BlockKind, Document, FaqPair, FaqSection, SourceList};
+
+static FAQ_OPENER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:faqs?|frequently[- ]asked questions|questions (?:and|&) answers|q\s?&\s?a|common questions)\b[^.!?]*[:.]?$",
+    )
+    .expect("built-in pattern")
+});
+
+static QUESTION_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:q|question)\s*\d*\s*[:.)]\s").expect("built-in pattern"));
+
+static SOURCE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:sources?|references?|further reading|(?:read|learn) more|related (?:links|reading|articles|stories|coverage)|links|bibliography|citations|external links|see also|notes and references|works cited|resources|more information|additional reading)\b",
+    )
+    .expect("built-in pattern")
+});
+
+static SOURCE_LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:here are|below are|following|see|visit|check out)\b.*\b(?:links?|sources?|articles?|resources|reading|coverage|reports)\b",
+    )
+    .expect("built-in pattern")
+});
+
+pub(super) fn find_sections(doc: &mut Document<'_>) {
+    doc.faqs = find_faqs(doc);
+    doc.source_lists = find_source_lists(doc);
+}
+
+fn is_question(doc: &Document<'_>, i: usize) -> bool {
+    let block = &doc.blocks[i];
+    let text = block.text.trim();
+    if QUESTION_PREFIX.is_match(text) {
+        return true;
+    }
+    if !text.ends_with('?') {
+        return false;
+    }
+    match block.kind {
+        BlockKind::Heading(_) | BlockKind::Term => true,
+        BlockKind::ListItem | BlockKind::Paragraph => {
+            block.strong_only || block.words.len() <= 30
+        }
+        _ => false,
+    }
+}
+
+fn find_faqs(doc: &Document<'_>) -> Vec<FaqSection> {
+    let mut sections = Vec::new();
+    let blocks = &doc.blocks;
+    let mut i = 0;
+    while i < blocks.len() {
+        let opener = &blocks[i];
+        let is_opener = matches!(opener.kind, BlockKind::Heading(_) | BlockKind::Paragraph)
+            && opener.words.len() <= 10
+            && FAQ_OPENER.is_match(opener.text.trim());
+        if !is_opener {
+            i += 1;
+            continue;
+        }
+        let level = match opener.kind {
+            BlockKind::Heading(level) => Some(level),
+            _ => None,
+        };
+        let mut pairs = Vec::new();
+        let mut j = i + 1;
+        while j < blocks.len() {
+            if let (BlockKind::Heading(l), Some(level)) = (blocks[j].kind, level)
+                && l <= level
+            {
+                break;
+            }
+            if !is_question(doc, j) {
+                if level.is_none() || !pairs.is_empty() {
+                    break;
+                }
+                // A heading-opened FAQ may have an introduction before its first question.
+                j += 1;
+                continue;
+            }
+            let question = j;
+            let answer_start = j + 1;
+            let mut k = answer_start;
+            let first_list = blocks.get(k).and_then(|b| b.list).filter(|_| {
+                blocks[question].list.map(|l| l.list) != blocks[k].list.map(|l| l.list)
+            });
+            while k < blocks.len() && !is_question(doc, k) {
+                let b = &blocks[k];
+                if b.kind.is_heading() {
+                    break;
+                }
+                if let Some(list) = first_list
+                    && b.list.map(|l| l.list) != Some(list.list)
+                {
+                    break;
+                }
+                k += 1;
+            }
+            if k > answer_start {
+                pairs.push(FaqPair {
+                    question,
+                    answer: answer_start..k,
+                });
+            }
+            j = k;
+            if k < blocks.len() && !is_question(doc, k) {
+                break;
+            }
+        }
+        if !pairs.is_empty() {
+            let end = pairs.last().map_or(i + 1, |p: &FaqPair| p.answer.end);
+            sections.push(FaqSection {
+                opener: i,
+                pairs,
+                blocks: i..end,
+            });
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    sections
+}
+
+fn find_source_lists(doc: &Document<'_>) -> Vec<SourceList> {
+    let blocks = &doc.blocks;
+    let mut lists = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let Some(list) = block.list else { continue };
+        if list.index != 0 || block.kind != BlockKind::ListItem {
+            continue;
+        }
+        let lead = i.checked_sub(1).filter(|&p| is_source_lead(&blocks[p].text, blocks[p].kind));
+        let Some(lead) = lead else { continue };
+        let items = blocks[i..]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.kind == BlockKind::ListItem && b.list.map(|l| l.list) == Some(list.list))
+            .map(|(k, _)| i + k)
+            .collect();
+        lists.push(SourceList {
+            lead: Some(lead),
+            items,
+        });
+    }
+    lists
+}
+
+fn is_source_lead(text: &str, kind: BlockKind) -> bool {
+    let text = text.trim();
+    let words = text.split_whitespace().count();
+    match kind {
+        BlockKind::Heading(_) => {
+            words <= 8 && (SOURCE_HEADING.is_match(text) || SOURCE_LEAD_IN.is_match(text))
+        }
+        BlockKind::Paragraph => {
+            words <= 25
+                && (text.ends_with(':') || !text.ends_with(['.', '!', '?']))
+                && (SOURCE_HEADING.is_match(text) || SOURCE_LEAD_IN.is_match(text))
+        }
+        _ => false,
+    }
+}

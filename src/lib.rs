@@ -1,0 +1,15 @@
+//! draftlint: a linter for articles.
+//!
+//! The pipeline is: read a file ([`source`]), parse it once into a [`document::Document`], run
+//! every enabled [`rules::Rule`] over that document to get [`diagnostic::Diagnostic`]s, and hand
+//! them to a printer in [`render`]. Rules are data (TOML files) configuring a small number of
+//! rule *kinds* written in Rust.
+
+pub mod diagnostic;
+pub mod document;
+pub mod source;
+pub mod span;
+pub mod cli;
+pub mod lint;
+pub mod render;
+pub mod rules;

@@ -1,0 +1,79 @@
+//! The JSON printer: one object with every diagnostic, for CI and editors.
+//!
+//! Lines and columns are 1-based, columns count Unicode scalar values, ends are exclusive.
+//! Byte offsets index the file as it is on disk (a byte-order mark included).
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{Located, Summary, matched};
+use crate::diagnostic::Diagnostic;
+use crate::lint::FileReport;
+use crate::span::LineIndex;
+
+pub const JSON_VERSION: u32 = 1;
+
+/// One diagnostic as a JSON value.
+pub fn diagnostic_value(path: &str, text: &str, bom_len: usize, index: &LineIndex, d: &Diagnostic) -> Value {
+    let at = Located::new(text, index, d.span);
+    let related: Vec<Value> = d
+        .related
+        .iter()
+        .map(|r| {
+            let loc = Located::new(text, index, r.span);
+            json!({
+                "line": loc.start.line,
+                "column": loc.start.column,
+                "end_line": loc.end.line,
+                "end_column": loc.end.column,
+                "byte_start": r.span.start + bom_len,
+                "byte_end": r.span.end + bom_len,
+                "message": r.message,
+            })
+        })
+        .collect();
+    let fix = d.fix.as_ref().map(|f| {
+        json!({
+            "byte_start": f.span.start + bom_len,
+            "byte_end": f.span.end + bom_len,
+            "replacement": f.replacement,
+        })
+    });
+    json!({
+        "path": path,
+        "rule": d.rule,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "line": at.start.line,
+        "column": at.start.column,
+        "end_line": at.end.line,
+        "end_column": at.end.column,
+        "byte_start": d.span.start + bom_len,
+        "byte_end": d.span.end + bom_len,
+        "matched": matched(text, d),
+        "help": d.help,
+        "related": related,
+        "fix": fix,
+    })
+}
+
+pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let mut diagnostics = Vec::new();
+    for report in reports {
+        let Ok(linted) = &report.outcome else { continue };
+        let text = &linted.source.text;
+        let index = LineIndex::new(text);
+        for d in &linted.diagnostics {
+            diagnostics.push(diagnostic_value(&report.input.display, text, linted.source.bom_len, &index, d));
+        }
+    }
+    let summary = Summary::of(reports);
+    let doc = json!({
+        "version": JSON_VERSION,
+        "files_checked": summary.files_checked,
+        "diagnostics": diagnostics,
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,95 @@
+//! Printers: diagnostics to text for people and machines.
+//!
+//! Printers live apart from rules. Each takes the whole run (every file's diagnostics, in
+//! input order) and writes one output; positions are turned into lines and columns here and
+//! only here, by [`Located`].
+
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::FileReport;
+use crate::rules::RuleSet;
+use crate::span::{LineIndex, Position, Span};
+
+pub use human::{render_diagnostic, render_source_error};
+
+/// `--format` values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Annotated snippets for people, rustc style.
+    #[default]
+    Human,
+    /// One JSON object with every diagnostic.
+    Json,
+}
+
+/// Options shared by printers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    pub color: bool,
+}
+
+/// Counts for the summary line and the exit code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub files_checked: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn of(reports: &[FileReport]) -> Summary {
+        let mut summary = Summary::default();
+        for report in reports {
+            let Ok(linted) = &report.outcome else { continue };
+            summary.files_checked += 1;
+            for d in &linted.diagnostics {
+                match d.severity {
+                    Severity::Error => summary.errors += 1,
+                    Severity::Warning => summary.warnings += 1,
+                    Severity::Info => summary.infos += 1,
+                }
+            }
+        }
+        summary
+    }
+}
+
+/// A span with its lines and columns, computed once per diagnostic.
+#[derive(Clone, Copy, Debug)]
+pub struct Located {
+    pub start: Position,
+    pub end: Position,
+}
+
+impl Located {
+    pub fn new(text: &str, index: &LineIndex, span: Span) -> Located {
+        Located {
+            start: index.position(text, span.start),
+            end: index.position(text, span.end),
+        }
+    }
+}
+
+pub fn write_report(
+    format: OutputFormat,
+    reports: &[FileReport],
+    rules: &RuleSet,
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let _ = rules;
+    match format {
+        OutputFormat::Human => human::write(reports, options, out),
+        OutputFormat::Json => json::write(reports, out),
+    }
+}
+
+/// The matched text of a diagnostic.
+pub fn matched<'t>(text: &'t str, d: &Diagnostic) -> &'t str {
+    text.get(d.span.range()).unwrap_or("")
+}

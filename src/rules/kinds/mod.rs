@@ -1,0 +1,129 @@
+//! Rule kinds: the Rust half of rules. One kind per file; its doc comment is written for the
+//! people who write rule files and is printed by `draftlint explain`.
+
+mod phrase;
+mod repetition;
+mod substitution;
+
+use std::any::Any;
+
+use regex::Regex;
+
+pub use phrase::{Phrase, PhraseMatcher};
+pub use repetition::Repetition;
+pub use substitution::Substitution;
+
+use super::{Check, Origin, Rule, RuleError, RuleMeta};
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::span::Span;
+
+/// A kind's parameters were read but make no sense (an invalid regex, an empty list).
+#[derive(Debug)]
+pub struct KindError {
+    pub message: String,
+    pub span: Option<Span>,
+}
+
+impl KindError {
+    pub fn new(message: impl Into<String>, span: Option<Span>) -> Self {
+        Self {
+            message: message.into(),
+            span,
+        }
+    }
+}
+
+/// A rule kind as the loader sees it.
+pub struct KindInfo {
+    pub name: &'static str,
+    /// The kind's user documentation (its doc comment).
+    pub doc: &'static str,
+    pub build: fn(&str, Origin) -> Result<Rule, RuleError>,
+}
+
+/// Declares a kind's struct and keeps its doc comment as `Self::DOC`, so `explain` prints the
+/// same text rustdoc does.
+macro_rules! documented_kind {
+    ($(#[doc = $doc:literal])* #[derive($($derive:path),*)] pub struct $name:ident $body:tt) => {
+        $(#[doc = $doc])*
+        #[derive($($derive),*)]
+        pub struct $name $body
+
+        impl $name {
+            pub const DOC: &'static str = concat!($($doc, "\n"),*);
+        }
+    };
+}
+pub(crate) use documented_kind;
+
+pub static KINDS: &[KindInfo] = &[
+    KindInfo {
+        name: "phrase",
+        doc: Phrase::DOC,
+        build: phrase::build,
+    },
+    KindInfo {
+        name: "substitution",
+        doc: Substitution::DOC,
+        build: substitution::build,
+    },
+    KindInfo {
+        name: "repetition",
+        doc: Repetition::DOC,
+        build: repetition::build,
+    },
+];
+
+/// Stands in for a check while it is being resolved.
+#[derive(Debug)]
+pub(crate) struct Unresolved;
+
+impl Check for Unresolved {
+    fn check(&self, _: &Document<'_>, _: &RuleMeta, _: &mut Vec<Diagnostic>) {}
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Compiles a list of regexes into one, reporting the first bad one at its span in the file.
+pub(crate) fn compile_alternation(
+    parts: &[(String, Option<Span>)],
+    case_sensitive: bool,
+) -> Result<Option<Regex>, KindError> {
+    if parts.is_empty() {
+        return Ok(None);
+    }
+    let flags = if case_sensitive { "" } else { "(?i)" };
+    let joined: Vec<String> = parts.iter().map(|(p, _)| format!("(?:{p})")).collect();
+    match Regex::new(&format!("{flags}(?m:{})", joined.join("|"))) {
+        Ok(regex) => Ok(Some(regex)),
+        Err(_) => {
+            // Find the culprit to point at it; only on the error path.
+            for (pattern, span) in parts {
+                if let Err(err) = Regex::new(pattern) {
+                    return Err(KindError::new(format!("invalid pattern: {err}"), *span));
+                }
+            }
+            Err(KindError::new("the patterns together are too large", None))
+        }
+    }
+}
+
+/// A literal phrase as a pattern: case and runs of white space are free, and word characters
+/// at its ends must be whole words.
+pub(crate) fn phrase_pattern(phrase: &str) -> String {
+    // Straight and curly apostrophes are the same to a reader.
+    let words: Vec<String> = phrase
+        .split_whitespace()
+        .map(|w| regex::escape(w).replace(['\'', '’'], "['’]"))
+        .collect();
+    let mut pattern = words.join(r"\s+");
+    if phrase.trim_start().starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+        pattern.insert_str(0, r"\b");
+    }
+    if phrase.trim_end().ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+        pattern.push_str(r"\b");
+    }
+    pattern
+}

@@ -1,0 +1,278 @@
+use std::any::Any;
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{KindError, compile_alternation, documented_kind, phrase_pattern};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::document::{Block, BlockKind, Document};
+use crate::rules::load::build_rule;
+use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
+use crate::span::Span;
+
+/// Where a phrase rule looks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Within one sentence of a paragraph, list item, quote or table cell.
+    #[default]
+    Sentence,
+    /// Anywhere in a paragraph, list item, quote or table cell.
+    Paragraph,
+    /// Headings only.
+    Heading,
+    /// List items only.
+    ListItem,
+    /// The visible text of links.
+    LinkText,
+    /// Link and image destinations and bare URLs.
+    LinkDestination,
+    /// Every prose block, headings included.
+    Any,
+}
+
+/// What `--fix` does with a match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixAction {
+    /// Delete the whole block (line, paragraph or list item) holding the match.
+    DeleteBlock,
+    /// Delete the sentence holding the match.
+    DeleteSentence,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhraseParams {
+    /// Literal phrases: case-insensitive, white space flexible, whole words.
+    #[serde(default)]
+    phrases: Vec<Spanned<String>>,
+    /// Regular expressions (Rust `regex` syntax), case-insensitive unless `case-sensitive`.
+    #[serde(default)]
+    patterns: Vec<Spanned<String>>,
+    /// Regular expressions; a match overlapping one of these is not reported.
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+    #[serde(default)]
+    scope: Scope,
+    #[serde(default, rename = "case-sensitive")]
+    case_sensitive: bool,
+    #[serde(default)]
+    fix: Option<FixAction>,
+}
+
+documented_kind! {
+    /// ## What it does
+    /// Finds words, phrases and regular expressions in prose. Phrases are matched
+    /// case-insensitively, as whole words, with any white space between their words; patterns
+    /// are regular expressions. Matches never fall inside code, URLs or front matter.
+    ///
+    /// Parameters (`[params]`): `phrases` (list), `patterns` (list of regexes), `exceptions`
+    /// (regexes; a match overlapping one is dropped), `scope` (`sentence`, `paragraph`,
+    /// `heading`, `list-item`, `link-text`, `link-destination`, `any`), `case-sensitive`
+    /// (default false), `fix` (`delete-block` or `delete-sentence`, for residue that is safe to
+    /// remove with `--fix`).
+    ///
+    /// ## Why is this bad
+    /// Most style problems of drafts are fixed strings: leftovers of templates, weasel words,
+    /// placeholders. A list that a newsroom can edit beats code that only developers can.
+    ///
+    /// ## Example
+    /// ```toml
+    /// kind = "phrase"
+    /// [params]
+    /// phrases = ["reports indicate", "critics say"]
+    /// patterns = ['\bTK\b']
+    /// scope = "sentence"
+    /// ```
+    #[derive(Debug)]
+    pub struct Phrase {
+        matcher: PhraseMatcher,
+        scope: Scope,
+        fix: Option<FixAction>,
+    }
+}
+
+/// A compiled phrase list, shareable with other kinds (the unsourced-number rule reuses the
+/// vague-attribution list rather than copying it).
+#[derive(Debug, Clone)]
+pub struct PhraseMatcher {
+    regex: Regex,
+    exceptions: Option<Regex>,
+}
+
+impl PhraseMatcher {
+    /// Matches in `text`, minus those overlapping an exception.
+    pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
+        let exceptions: Vec<Range<usize>> = self
+            .exceptions
+            .as_ref()
+            .map(|ex| ex.find_iter(text).map(|m| m.range()).collect())
+            .unwrap_or_default();
+        self.regex
+            .find_iter(text)
+            .map(|m| m.range())
+            .filter(move |m| {
+                !m.is_empty() && !exceptions.iter().any(|e| e.start < m.end && m.start < e.end)
+            })
+    }
+}
+
+pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
+    build_rule(text, origin, |params: PhraseParams| {
+        let case_sensitive = params.case_sensitive;
+        let mut parts: Vec<(String, Option<Span>)> = params
+            .phrases
+            .iter()
+            .map(|p| (phrase_pattern(p.get_ref()), Some(Span::from(p.span()))))
+            .collect();
+        parts.extend(
+            params
+                .patterns
+                .iter()
+                .map(|p| (p.get_ref().clone(), Some(Span::from(p.span())))),
+        );
+        let regex = compile_alternation(&parts, case_sensitive)?
+            .ok_or_else(|| KindError::new("a phrase rule needs `phrases` or `patterns`", None))?;
+        let exceptions: Vec<(String, Option<Span>)> = params
+            .exceptions
+            .iter()
+            .map(|p| (p.get_ref().clone(), Some(Span::from(p.span()))))
+            .collect();
+        Ok(Phrase {
+            matcher: PhraseMatcher {
+                regex,
+                exceptions: compile_alternation(&exceptions, case_sensitive)?,
+            },
+            scope: params.scope,
+            fix: params.fix,
+        })
+    })
+}
+
+impl Phrase {
+    pub fn matcher(&self) -> &PhraseMatcher {
+        &self.matcher
+    }
+
+    fn in_scope(&self, block: &Block) -> bool {
+        match self.scope {
+            Scope::Sentence | Scope::Paragraph => matches!(
+                block.kind,
+                BlockKind::Paragraph
+                    | BlockKind::ListItem
+                    | BlockKind::BlockQuote
+                    | BlockKind::TableCell
+                    | BlockKind::Term
+            ),
+            Scope::Heading => block.kind.is_heading(),
+            Scope::ListItem => block.kind == BlockKind::ListItem,
+            Scope::Any => block.kind.is_prose(),
+            Scope::LinkText | Scope::LinkDestination => false,
+        }
+    }
+
+    fn fix_for(&self, doc: &Document<'_>, block: &Block, range: &Range<usize>) -> Option<Fix> {
+        let span = match self.fix? {
+            FixAction::DeleteBlock => whole_lines(doc.source, block.span),
+            FixAction::DeleteSentence => {
+                let sentence = &block.sentences[block.sentence_at(range.start)?];
+                let mut span = sentence.span;
+                // Take the space after the sentence too, so no double space is left behind.
+                let rest = &doc.source[span.end..];
+                span.end += rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                span
+            }
+        };
+        Some(Fix {
+            span,
+            replacement: String::new(),
+        })
+    }
+}
+
+/// A block's span widened to whole lines with their line break, when nothing else shares
+/// those lines; otherwise the block itself.
+pub(crate) fn whole_lines(source: &str, span: Span) -> Span {
+    let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &source[line_start..span.start];
+    let after_end = source[span.end..]
+        .find('\n')
+        .map_or(source.len(), |i| span.end + i + 1);
+    let after = &source[span.end..after_end];
+    let blank = |s: &str| {
+        s.chars()
+            .all(|c| c.is_whitespace() || matches!(c, '-' | '*' | '+' | '#' | '>' | '•'))
+    };
+    if blank(before) && after.trim().is_empty() {
+        Span::new(line_start, after_end)
+    } else {
+        span
+    }
+}
+
+impl Check for Phrase {
+    fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        match self.scope {
+            Scope::LinkText => {
+                for link in &doc.links {
+                    let block = &doc.blocks[link.block.min(doc.blocks.len().saturating_sub(1))];
+                    for m in self.matcher.find_iter(&link.text) {
+                        let range = link.text_range.start + m.start..link.text_range.start + m.end;
+                        let span = block.source_span(range);
+                        out.push(rule.diagnostic(span, &[("match", &link.text[m])]));
+                    }
+                }
+            }
+            Scope::LinkDestination => {
+                for link in &doc.links {
+                    let (Some(dest), Some(span)) = (&link.dest, link.dest_span) else {
+                        continue;
+                    };
+                    if let Some(m) = self.matcher.find_iter(dest).next() {
+                        out.push(rule.diagnostic(span, &[("match", &dest[m])]));
+                    }
+                }
+                for (_, block) in doc.prose() {
+                    for ex in &block.excluded {
+                        let url = &block.text[ex.clone()];
+                        if let Some(m) = self.matcher.find_iter(url).next() {
+                            let span = block.source_span(ex.clone());
+                            out.push(rule.diagnostic(span, &[("match", &url[m])]));
+                        }
+                    }
+                }
+            }
+            _ => {
+                for (_, block) in doc.prose().filter(|(_, b)| self.in_scope(b)) {
+                    for range in self.matcher.find_iter(&block.text) {
+                        if block.is_excluded(&range) {
+                            continue;
+                        }
+                        if self.scope == Scope::Sentence && !within_one_sentence(block, &range) {
+                            continue;
+                        }
+                        let span = block.source_span(range.clone());
+                        let diag = rule
+                            .diagnostic(span, &[("match", &block.text[range.clone()])])
+                            .with_fix(self.fix_for(doc, block, &range));
+                        out.push(diag);
+                    }
+                }
+            }
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn within_one_sentence(block: &Block, range: &Range<usize>) -> bool {
+    block
+        .sentences
+        .iter()
+        .any(|s| s.text.start <= range.start && range.end <= s.text.end)
+}

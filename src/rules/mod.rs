@@ -1,0 +1,215 @@
+//! Rules: TOML files that configure rule kinds written in Rust.
+//!
+//! A rule file names a `kind` and gives it parameters, a message, a severity, documentation and
+//! test cases. Built-in rule files are compiled into the binary; `--rules DIR` adds more, and a
+//! user file with a built-in id replaces the built-in. Every pattern is compiled once, when the
+//! rule is loaded, never per file.
+
+pub mod kinds;
+mod load;
+pub mod testing;
+
+use std::any::Any;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use load::RuleError;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::source::Format;
+use crate::span::Span;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// Where a rule file came from; printed in errors and by `draftlint rules`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Builtin(&'static str),
+    File(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Builtin(name) => write!(f, "rules/{name} (built-in)"),
+            Origin::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// A rule's `[[test]]` case: an input and the findings it must produce.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestCase {
+    pub input: String,
+    /// md, txt or html; Markdown when absent.
+    #[serde(default)]
+    pub format: Option<Format>,
+    /// How many findings this rule must report on the input.
+    pub expect: usize,
+    /// The exact matched texts, in order, when given.
+    #[serde(default)]
+    pub matched: Option<Vec<String>>,
+    /// Why the case exists, shown by `explain`.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Byte span of this case in the rule file, for failure reports.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// The parts every rule file has, whatever its kind.
+#[derive(Clone, Debug)]
+pub struct RuleMeta {
+    pub id: String,
+    pub kind: String,
+    pub severity: Severity,
+    pub message: String,
+    pub description: String,
+    pub rationale: String,
+    pub help: Option<String>,
+    pub tests: Vec<TestCase>,
+    pub origin: Origin,
+}
+
+/// The Rust half of a rule: a kind configured by a rule file's parameters.
+pub trait Check: Send + Sync + fmt::Debug + Any {
+    /// Appends this rule's findings in `doc` to `out`.
+    fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>);
+
+    /// Connects this rule to others it builds on (a shared phrase list). Called once after all
+    /// rules are loaded.
+    fn resolve(&mut self, _rules: &[Rule]) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn as_any(&self) -> &dyn Any;
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: Box<dyn Check>,
+}
+
+impl Rule {
+    pub fn run(&self, doc: &Document<'_>, out: &mut Vec<Diagnostic>) {
+        self.check.check(doc, &self.meta, out);
+    }
+}
+
+impl RuleMeta {
+    /// The message for one finding: `{match}` and `{name}` placeholders filled in.
+    pub fn message_for(&self, vars: &[(&str, &str)]) -> String {
+        let mut message = self.message.clone();
+        for (name, value) in vars {
+            message = message.replace(&format!("{{{name}}}"), value);
+        }
+        message
+    }
+
+    pub fn diagnostic(&self, span: Span, vars: &[(&str, &str)]) -> Diagnostic {
+        Diagnostic::new(&self.id, self.severity, span, self.message_for(vars))
+            .with_help(self.help.clone())
+    }
+}
+
+/// The rules of one run.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The built-in rules.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::default();
+        for (name, text) in BUILTIN_RULE_FILES {
+            set.insert(load::load_rule(text, Origin::Builtin(name))?);
+        }
+        Ok(set)
+    }
+
+    /// Built-in rules plus the rule files of `dirs` (later ones replace earlier ones by id).
+    pub fn load(dirs: &[PathBuf]) -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::builtin()?;
+        for dir in dirs {
+            for rule in load::load_dir(dir)? {
+                set.insert(rule);
+            }
+        }
+        set.resolve()?;
+        Ok(set)
+    }
+
+    /// Only the rule files of `dir` (for `test-rules DIR`).
+    pub fn load_only(dir: &Path) -> Result<RuleSet, RuleError> {
+        let builtin = RuleSet::builtin()?;
+        let mut set = RuleSet::default();
+        for rule in load::load_dir(dir)? {
+            set.insert(rule);
+        }
+        // Rules may build on built-in ones (a shared phrase list) without shipping a copy.
+        let own: Vec<String> = set.rules.iter().map(|r| r.meta.id.clone()).collect();
+        let mut all = RuleSet::default();
+        for rule in builtin.rules.into_iter().chain(set.rules) {
+            all.insert(rule);
+        }
+        all.resolve()?;
+        all.rules.retain(|r| own.contains(&r.meta.id));
+        Ok(all)
+    }
+
+    pub fn insert(&mut self, rule: Rule) {
+        match self.rules.iter_mut().find(|r| r.meta.id == rule.meta.id) {
+            Some(slot) => *slot = rule,
+            None => self.rules.push(rule),
+        }
+        self.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    }
+
+    pub fn resolve(&mut self) -> Result<(), RuleError> {
+        for i in 0..self.rules.len() {
+            let mut check = std::mem::replace(&mut self.rules[i].check, Box::new(kinds::Unresolved));
+            let result = check.resolve(&self.rules);
+            self.rules[i].check = check;
+            if let Err(message) = result {
+                return Err(RuleError::resolve(&self.rules[i].meta, message));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.meta.id == id)
+    }
+
+    /// Keeps the rules a run asked for. Unknown ids are an error, so a typo is not silent.
+    pub fn select(&mut self, only: &[String], disable: &[String]) -> Result<(), String> {
+        for id in only.iter().chain(disable) {
+            if self.get(id).is_none() {
+                return Err(format!("unknown rule `{id}` (see `draftlint rules`)"));
+            }
+        }
+        self.rules.retain(|r| {
+            (only.is_empty() || only.contains(&r.meta.id)) && !disable.contains(&r.meta.id)
+        });
+        Ok(())
+    }
+
+    /// Every finding of every rule in `doc`, sorted by position.
+    pub fn check(&self, doc: &Document<'_>) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for rule in &self.rules {
+            rule.run(doc, &mut out);
+        }
+        out.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+        });
+        out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+        out
+    }
+}

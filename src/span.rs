@@ -1,0 +1,173 @@
+//! Byte spans and their conversion to lines and columns.
+//!
+//! Every position in draftlint is a byte span into the original file. Lines and columns are
+//! derived only when a diagnostic is rendered, so that every printer agrees on them and no rule
+//! ever has to think about line endings, tabs or multi-byte characters.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A half-open byte range `[start, end)` into a source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    pub const fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// True when the two spans share at least one byte (or are both empty at the same point).
+    pub fn overlaps(self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end || self == other
+    }
+
+    pub fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(range: Range<usize>) -> Self {
+        Span::new(range.start, range.end)
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line of a text, for turning byte offsets into positions.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(text).map(|i| i + 1));
+        Self { line_starts }
+    }
+
+    /// The 0-based line that holds `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts[line]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Line and column of a byte offset. An offset inside a multi-byte character counts as that
+    /// character; an offset past the end is clamped to the end.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        Position {
+            line: line + 1,
+            column: text[start..offset].chars().count() + 1,
+        }
+    }
+
+    /// Byte range of the lines that `span` touches, without the final line break.
+    pub fn lines_around(&self, text: &str, span: Span) -> Span {
+        let first = self.line_of(span.start.min(text.len()));
+        let last = self.line_of(span.end.saturating_sub(1).max(span.start).min(text.len()));
+        let start = self.line_starts[first];
+        let end = self
+            .line_starts
+            .get(last + 1)
+            .map_or(text.len(), |&next| next);
+        let trimmed = text[start..end].trim_end_matches(['\n', '\r']).len();
+        Span::new(start, start + trimmed.max(span.end.min(text.len()) - start))
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+}
+
+/// The largest char boundary not after `offset`.
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The smallest char boundary not before `offset`.
+pub fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "héllo 🌍 wörld\r\nsecond\tline\n";
+        let index = LineIndex::new(text);
+        let w = text.find("wörld").unwrap();
+        assert_eq!(index.position(text, w), Position { line: 1, column: 9 });
+        let l = text.find("line").unwrap();
+        assert_eq!(index.position(text, l), Position { line: 2, column: 8 });
+        assert_eq!(
+            index.position(text, text.len()),
+            Position { line: 3, column: 1 }
+        );
+    }
+
+    #[test]
+    fn lines_around_excludes_crlf() {
+        let text = "one\r\ntwo\r\nthree";
+        let index = LineIndex::new(text);
+        let t = text.find("two").unwrap();
+        let lines = index.lines_around(text, Span::new(t, t + 3));
+        assert_eq!(&text[lines.range()], "two");
+    }
+}
