@@ -182,7 +182,13 @@ fn check(args: CheckArgs) -> Result<u8> {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    render::write_report(args.format, &reports, &rules, RenderOptions { color }, &mut out)?;
+    render::write_report(
+        args.format,
+        &reports,
+        &rules,
+        RenderOptions { color },
+        &mut out,
+    )?;
     out.flush()?;
 
     let summary = Summary::of(&reports);
@@ -198,11 +204,16 @@ fn collect_inputs(paths: &[PathBuf], args: &CheckArgs) -> (Vec<Input>, Vec<Strin
     let mut errors = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<stdin>"));
             inputs.push(Input {
                 display: name.display().to_string(),
                 path: None,
-                format: args.input_format.unwrap_or_else(|| Format::from_path(&name)),
+                format: args
+                    .input_format
+                    .unwrap_or_else(|| Format::from_path(&name)),
             });
             continue;
         }
@@ -254,7 +265,12 @@ fn input_for(path: &Path, args: &CheckArgs) -> Input {
 fn list_rules(args: &RulesArgs) -> Result<u8> {
     let rules = RuleSet::load(&args.rule_dirs)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let width = rules.rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(0);
+    let width = rules
+        .rules
+        .iter()
+        .map(|r| r.meta.id.len())
+        .max()
+        .unwrap_or(0);
     for rule in &rules.rules {
         writeln!(
             out,
@@ -280,7 +296,11 @@ fn explain(id: &str, args: &RulesArgs) -> Result<u8> {
     };
     let meta = &rule.meta;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    writeln!(out, "{} ({} {}, from {})\n", meta.id, meta.severity, meta.kind, meta.origin)?;
+    writeln!(
+        out,
+        "{} ({} {}, from {})\n",
+        meta.id, meta.severity, meta.kind, meta.origin
+    )?;
     writeln!(out, "{}\n", meta.description.trim())?;
     if !meta.rationale.trim().is_empty() {
         writeln!(out, "Why: {}\n", meta.rationale.trim())?;
@@ -302,7 +322,14 @@ fn explain(id: &str, args: &RulesArgs) -> Result<u8> {
             let verdict = if found.is_empty() {
                 "not reported".to_string()
             } else {
-                format!("reported: {}", found.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "reported: {}",
+                    found
+                        .iter()
+                        .map(|f| format!("{f:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
             let input = case.input.trim_end().replace('\n', "\n      ");
             writeln!(out, "  - {input}\n    → {verdict}")?;
@@ -337,5 +364,9 @@ fn test_rules(dir: Option<&Path>) -> Result<u8> {
         report.failures.len()
     )?;
     out.flush()?;
-    Ok(if report.failures.is_empty() { EXIT_CLEAN } else { EXIT_FINDINGS })
+    Ok(if report.failures.is_empty() {
+        EXIT_CLEAN
+    } else {
+        EXIT_FINDINGS
+    })
 }

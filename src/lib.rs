@@ -5,11 +5,11 @@
 //! them to a printer in [`render`]. Rules are data (TOML files) configuring a small number of
 //! rule *kinds* written in Rust.
 
+pub mod cli;
 pub mod diagnostic;
 pub mod document;
-pub mod source;
-pub mod span;
-pub mod cli;
 pub mod lint;
 pub mod render;
 pub mod rules;
+pub mod source;
+pub mod span;

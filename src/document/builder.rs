@@ -170,7 +170,12 @@ impl BlockBuilder {
             .text
             .unicode_word_indices()
             .map(|(i, w)| i..i + w.len())
-            .filter(|r| !self.excluded.iter().any(|ex| ex.start < r.end && r.start < ex.end))
+            .filter(|r| {
+                !self
+                    .excluded
+                    .iter()
+                    .any(|ex| ex.start < r.end && r.start < ex.end)
+            })
             .map(|r| Word {
                 span: self.map.span(r.clone()),
                 text: r,
@@ -188,7 +193,8 @@ impl BlockBuilder {
                 }
             })
             .collect();
-        let strong_only = self.strong_depth == 0 && !self.plain_seen && !self.text.trim().is_empty();
+        let strong_only =
+            self.strong_depth == 0 && !self.plain_seen && !self.text.trim().is_empty();
         Block {
             kind: self.kind,
             span: self.span,
@@ -243,7 +249,15 @@ mod tests {
         b.push(text, Span::new(0, text.len()));
         let block = b.finish(0);
         let ex: Vec<&str> = block.excluded.iter().map(|r| &text[r.clone()]).collect();
-        assert_eq!(ex, ["https://example.com/a?b=1", "{{< figure src=\"x\" >}}"]);
-        assert!(!block.words.iter().any(|w| &text[w.text.clone()] == "example"));
+        assert_eq!(
+            ex,
+            ["https://example.com/a?b=1", "{{< figure src=\"x\" >}}"]
+        );
+        assert!(
+            !block
+                .words
+                .iter()
+                .any(|w| &text[w.text.clone()] == "example")
+        );
     }
 }

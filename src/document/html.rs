@@ -17,10 +17,46 @@ const SKIPPED: &[&str] = &[
 
 /// Elements that end the current block when they open or close.
 const BLOCK_LEVEL: &[&str] = &[
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "blockquote", "div",
-    "section", "article", "header", "footer", "main", "aside", "nav", "figure", "figcaption",
-    "caption", "ul", "ol", "dl", "table", "tr", "thead", "tbody", "hr", "form", "details",
-    "summary", "body", "html", "address", "fieldset", "legend",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "blockquote",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "nav",
+    "figure",
+    "figcaption",
+    "caption",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "tr",
+    "thead",
+    "tbody",
+    "hr",
+    "form",
+    "details",
+    "summary",
+    "body",
+    "html",
+    "address",
+    "fieldset",
+    "legend",
 ];
 
 struct OpenLink {
@@ -64,9 +100,9 @@ pub(super) fn parse(doc: &mut Document<'_>) {
                     }
                     continue;
                 }
-                if st.code_start.is_some() {
+                if let Some((_, depth)) = st.code_start.as_mut() {
                     if name == "code" {
-                        st.code_start.as_mut().expect("checked").1 += 1;
+                        *depth += 1;
                     }
                     continue;
                 }

@@ -166,7 +166,9 @@ fn block<'s>(doc: &mut Document<'_>, st: &'s mut State, span: Span) -> &'s mut B
 fn open(doc: &mut Document<'_>, st: &mut State, kind: BlockKind, span: Span) {
     finish_block(doc, st);
     let (kind, list, span) = match (kind, st.item_pending.take()) {
-        (BlockKind::Paragraph, Some((item_span, list))) => (BlockKind::ListItem, Some(list), item_span),
+        (BlockKind::Paragraph, Some((item_span, list))) => {
+            (BlockKind::ListItem, Some(list), item_span)
+        }
         (BlockKind::Paragraph, None) if st.quote_depth > 0 => (BlockKind::BlockQuote, None, span),
         (kind, pending) => {
             st.item_pending = pending;
@@ -402,7 +404,11 @@ fn dest_span(source: &str, link: &OpenLink, text_span: Span) -> Option<Span> {
         LinkKind::Inline => {
             let after = &source[text_span.end..link.span.end];
             let open = after.find('(')?;
-            Some(destination_at(source, text_span.end + open + 1, link.span.end))
+            Some(destination_at(
+                source,
+                text_span.end + open + 1,
+                link.span.end,
+            ))
         }
         _ => {
             let def = link.definition?;

@@ -12,7 +12,10 @@ use crate::span::Span;
 enum LineKind {
     Blank,
     /// A list item; `marker` is the byte length of the bullet or number and the space after it.
-    Item { marker: usize, ordered: bool },
+    Item {
+        marker: usize,
+        ordered: bool,
+    },
     Text,
 }
 
@@ -176,7 +179,11 @@ fn is_heading(content: &str, next: Option<&Line<'_>>) -> bool {
     if words.is_empty() || words.len() > 12 || content.chars().count() > 80 {
         return false;
     }
-    if !content.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric()) {
+    if !content
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+    {
         return false;
     }
     if let Some(next) = next
@@ -189,7 +196,10 @@ fn is_heading(content: &str, next: Option<&Line<'_>>) -> bool {
     if last == '?' {
         return is_title_case(&words);
     }
-    !matches!(last, '.' | ',' | ';' | ':' | '!' | '…' | '"' | '”' | ')' | '-' | '–')
+    !matches!(
+        last,
+        '.' | ',' | ';' | ':' | '!' | '…' | '"' | '”' | ')' | '-' | '–'
+    )
 }
 
 fn is_title_case(words: &[&str]) -> bool {

@@ -10,11 +10,11 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Lower-cased abbreviations, without their final period, after which a sentence does not end.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "vs", "etc", "e.g", "i.e",
-    "cf", "al", "u.s", "u.k", "u.n", "e.u", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "no",
-    "nos", "vol", "p", "pp", "fig", "a.m", "p.m", "approx", "est", "inc", "ltd", "co", "corp",
-    "gov", "gen", "col", "lt", "capt", "sgt", "sen", "rep", "rev", "hon", "ca", "ph.d", "d.c",
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "vs", "etc", "e.g", "i.e", "cf",
+    "al", "u.s", "u.k", "u.n", "e.u", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "no", "nos",
+    "vol", "p", "pp", "fig", "a.m", "p.m", "approx", "est", "inc", "ltd", "co", "corp", "gov",
+    "gen", "col", "lt", "capt", "sgt", "sen", "rep", "rev", "hon", "ca", "ph.d", "d.c",
 ];
 
 /// Splits `text` into trimmed sentence ranges.
@@ -73,7 +73,9 @@ mod tests {
     #[test]
     fn keeps_abbreviations_and_decimals() {
         assert_eq!(
-            sentences("Dr. Smith met U.S. officials at 9 a.m. on Monday. It cost 4.2 million. Fine."),
+            sentences(
+                "Dr. Smith met U.S. officials at 9 a.m. on Monday. It cost 4.2 million. Fine."
+            ),
             [
                 "Dr. Smith met U.S. officials at 9 a.m. on Monday.",
                 "It cost 4.2 million.",
@@ -86,7 +88,11 @@ mod tests {
     fn splits_questions_and_exclamations() {
         assert_eq!(
             sentences("Why now?  Because e.g. costs rose! J. K. Rowling agreed."),
-            ["Why now?", "Because e.g. costs rose!", "J. K. Rowling agreed."]
+            [
+                "Why now?",
+                "Because e.g. costs rose!",
+                "J. K. Rowling agreed."
+            ]
         );
     }
 }

@@ -49,9 +49,7 @@ fn is_question(doc: &Document<'_>, i: usize) -> bool {
     }
     match block.kind {
         BlockKind::Heading(_) | BlockKind::Term => true,
-        BlockKind::ListItem | BlockKind::Paragraph => {
-            block.strong_only || block.words.len() <= 30
-        }
+        BlockKind::ListItem | BlockKind::Paragraph => block.strong_only || block.words.len() <= 30,
         _ => false,
     }
 }
@@ -141,12 +139,16 @@ fn find_source_lists(doc: &Document<'_>) -> Vec<SourceList> {
         if list.index != 0 || block.kind != BlockKind::ListItem {
             continue;
         }
-        let lead = i.checked_sub(1).filter(|&p| is_source_lead(&blocks[p].text, blocks[p].kind));
+        let lead = i
+            .checked_sub(1)
+            .filter(|&p| is_source_lead(&blocks[p].text, blocks[p].kind));
         let Some(lead) = lead else { continue };
         let items = blocks[i..]
             .iter()
             .enumerate()
-            .filter(|(_, b)| b.kind == BlockKind::ListItem && b.list.map(|l| l.list) == Some(list.list))
+            .filter(|(_, b)| {
+                b.kind == BlockKind::ListItem && b.list.map(|l| l.list) == Some(list.list)
+            })
             .map(|(k, _)| i + k)
             .collect();
         lists.push(SourceList {
@@ -162,7 +164,7 @@ fn is_source_lead(text: &str, kind: BlockKind) -> bool {
     let words = text.split_whitespace().count();
     match kind {
         BlockKind::Heading(_) => {
-            words <= 8 && (SOURCE_HEADING.is_match(text) || SOURCE_LEAD_IN.is_match(text))
+            words <= 12 && (SOURCE_HEADING.is_match(text) || SOURCE_LEAD_IN.is_match(text))
         }
         BlockKind::Paragraph => {
             words <= 25

@@ -9,14 +9,24 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::span::{LineIndex, Span};
 
-pub(super) fn write(reports: &[FileReport], options: RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write(
+    reports: &[FileReport],
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let renderer = renderer(options.color);
     for report in reports {
-        let Ok(linted) = &report.outcome else { continue };
+        let Ok(linted) = &report.outcome else {
+            continue;
+        };
         let text = &linted.source.text;
         let index = LineIndex::new(text);
         for d in &linted.diagnostics {
-            writeln!(out, "{}\n", render_with(&renderer, &report.input.display, text, &index, d))?;
+            writeln!(
+                out,
+                "{}\n",
+                render_with(&renderer, &report.input.display, text, &index, d)
+            )?;
         }
     }
     let summary = Summary::of(reports);
@@ -24,11 +34,19 @@ pub(super) fn write(reports: &[FileReport], options: RenderOptions, out: &mut dy
 }
 
 fn renderer(color: bool) -> Renderer {
-    if color { Renderer::styled() } else { Renderer::plain() }
+    if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
 }
 
 pub fn summary_line(s: &Summary) -> String {
-    let files = if s.files_checked == 1 { "file" } else { "files" };
+    let files = if s.files_checked == 1 {
+        "file"
+    } else {
+        "files"
+    };
     if s.errors + s.warnings + s.infos == 0 {
         return format!("no findings in {} {files} checked", s.files_checked);
     }
@@ -55,7 +73,13 @@ pub fn render_diagnostic(path: &str, text: &str, d: &Diagnostic, color: bool) ->
     render_with(&renderer(color), path, text, &LineIndex::new(text), d)
 }
 
-fn render_with(renderer: &Renderer, path: &str, text: &str, index: &LineIndex, d: &Diagnostic) -> String {
+fn render_with(
+    renderer: &Renderer,
+    path: &str,
+    text: &str,
+    index: &LineIndex,
+    d: &Diagnostic,
+) -> String {
     // Show only the lines the annotations touch: the snippet then costs nothing on huge files.
     let window = d
         .related
@@ -93,7 +117,13 @@ fn render_with(renderer: &Renderer, path: &str, text: &str, index: &LineIndex, d
 }
 
 /// Renders an error about a file of ours (a rule file, a config file) pointing at `span`.
-pub fn render_source_error(path: &str, text: &str, span: Option<Span>, message: &str, color: bool) -> String {
+pub fn render_source_error(
+    path: &str,
+    text: &str,
+    span: Option<Span>,
+    message: &str,
+    color: bool,
+) -> String {
     let renderer = renderer(color);
     let Some(span) = span.filter(|_| !text.is_empty()) else {
         let report: &[Group<'_>] = &[Group::with_title(

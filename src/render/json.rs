@@ -15,7 +15,13 @@ use crate::span::LineIndex;
 pub const JSON_VERSION: u32 = 1;
 
 /// One diagnostic as a JSON value.
-pub fn diagnostic_value(path: &str, text: &str, bom_len: usize, index: &LineIndex, d: &Diagnostic) -> Value {
+pub fn diagnostic_value(
+    path: &str,
+    text: &str,
+    bom_len: usize,
+    index: &LineIndex,
+    d: &Diagnostic,
+) -> Value {
     let at = Located::new(text, index, d.span);
     let related: Vec<Value> = d
         .related
@@ -61,11 +67,19 @@ pub fn diagnostic_value(path: &str, text: &str, bom_len: usize, index: &LineInde
 pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     let mut diagnostics = Vec::new();
     for report in reports {
-        let Ok(linted) = &report.outcome else { continue };
+        let Ok(linted) = &report.outcome else {
+            continue;
+        };
         let text = &linted.source.text;
         let index = LineIndex::new(text);
         for d in &linted.diagnostics {
-            diagnostics.push(diagnostic_value(&report.input.display, text, linted.source.bom_len, &index, d));
+            diagnostics.push(diagnostic_value(
+                &report.input.display,
+                text,
+                linted.source.bom_len,
+                &index,
+                d,
+            ));
         }
     }
     let summary = Summary::of(reports);

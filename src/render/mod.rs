@@ -45,7 +45,9 @@ impl Summary {
     pub fn of(reports: &[FileReport]) -> Summary {
         let mut summary = Summary::default();
         for report in reports {
-            let Ok(linted) = &report.outcome else { continue };
+            let Ok(linted) = &report.outcome else {
+                continue;
+            };
             summary.files_checked += 1;
             for d in &linted.diagnostics {
                 match d.severity {

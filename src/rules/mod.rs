@@ -173,7 +173,8 @@ impl RuleSet {
 
     pub fn resolve(&mut self) -> Result<(), RuleError> {
         for i in 0..self.rules.len() {
-            let mut check = std::mem::replace(&mut self.rules[i].check, Box::new(kinds::Unresolved));
+            let mut check =
+                std::mem::replace(&mut self.rules[i].check, Box::new(kinds::Unresolved));
             let result = check.resolve(&self.rules);
             self.rules[i].check = check;
             if let Err(message) = result {

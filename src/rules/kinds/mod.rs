@@ -119,10 +119,16 @@ pub(crate) fn phrase_pattern(phrase: &str) -> String {
         .map(|w| regex::escape(w).replace(['\'', '’'], "['’]"))
         .collect();
     let mut pattern = words.join(r"\s+");
-    if phrase.trim_start().starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+    if phrase
+        .trim_start()
+        .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    {
         pattern.insert_str(0, r"\b");
     }
-    if phrase.trim_end().ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+    if phrase
+        .trim_end()
+        .ends_with(|c: char| c.is_alphanumeric() || c == '_')
+    {
         pattern.push_str(r"\b");
     }
     pattern

@@ -115,7 +115,10 @@ impl PhraseMatcher {
             .find_iter(text)
             .map(|m| m.range())
             .filter(move |m| {
-                !m.is_empty() && !exceptions.iter().any(|e| e.start < m.end && m.start < e.end)
+                !m.is_empty()
+                    && !exceptions
+                        .iter()
+                        .any(|e| e.start < m.end && m.start < e.end)
             })
     }
 }

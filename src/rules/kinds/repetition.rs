@@ -67,7 +67,8 @@ impl Check for Repetition {
                 let span = block.source_span(first.text.start..second.text.end);
                 // Delete the white space and the second word, if the source holds them as is.
                 let removed = block.source_span(first.text.end..second.text.end);
-                let fix = (doc.source[removed.range()] == block.text[first.text.end..second.text.end])
+                let fix = (doc.source[removed.range()]
+                    == block.text[first.text.end..second.text.end])
                     .then(|| Fix {
                         span: removed,
                         replacement: String::new(),

@@ -51,7 +51,10 @@ documented_kind! {
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, |params: SubstitutionParams| {
         if params.replace.is_empty() {
-            return Err(KindError::new("a substitution rule needs `[params.replace]` pairs", None));
+            return Err(KindError::new(
+                "a substitution rule needs `[params.replace]` pairs",
+                None,
+            ));
         }
         // Longest first, so "e-mail address" wins over "e-mail".
         let mut bad: Vec<&String> = params.replace.keys().collect();
@@ -63,7 +66,11 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         let key = |s: &str| normalise(s, params.case_sensitive);
         Ok(Substitution {
             regex,
-            preferred: params.replace.iter().map(|(k, v)| (key(k), v.clone())).collect(),
+            preferred: params
+                .replace
+                .iter()
+                .map(|(k, v)| (key(k), v.clone()))
+                .collect(),
             case_sensitive: params.case_sensitive,
         })
     })
@@ -71,7 +78,11 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
 
 fn normalise(s: &str, case_sensitive: bool) -> String {
     let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if case_sensitive { joined } else { joined.to_lowercase() }
+    if case_sensitive {
+        joined
+    } else {
+        joined.to_lowercase()
+    }
 }
 
 /// "Utilize" → "Use": keep a leading capital.
@@ -95,7 +106,9 @@ impl Check for Substitution {
                 if block.is_excluded(&range) {
                     continue;
                 }
-                let Some(preferred) = self.preferred.get(&normalise(m.as_str(), self.case_sensitive))
+                let Some(preferred) = self
+                    .preferred
+                    .get(&normalise(m.as_str(), self.case_sensitive))
                 else {
                     continue;
                 };

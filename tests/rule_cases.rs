@@ -1,0 +1,44 @@
+//! Every built-in rule file's `[[test]]` cases pass (the same check as `draftlint test-rules`).
+
+use draftlint::rules::RuleSet;
+use draftlint::rules::testing::run_all;
+
+#[test]
+fn builtin_rule_cases_pass() {
+    let rules = RuleSet::load(&[]).expect("built-in rules load");
+    let report = run_all(&rules);
+    assert!(
+        report.cases >= rules.rules.len() * 3,
+        "every rule carries cases"
+    );
+    let failures: Vec<String> = report
+        .failures
+        .iter()
+        .map(|f| {
+            format!(
+                "{} case {}: {:?}\n  expected {}\n  found {}",
+                f.rule, f.case, f.input, f.expected, f.found
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_is_documented() {
+    let rules = RuleSet::load(&[]).unwrap();
+    for rule in &rules.rules {
+        assert!(!rule.meta.description.trim().is_empty(), "{}", rule.meta.id);
+        assert!(!rule.meta.rationale.trim().is_empty(), "{}", rule.meta.id);
+        assert!(rule.meta.help.is_some(), "{}", rule.meta.id);
+    }
+    for kind in draftlint::rules::kinds::KINDS {
+        for heading in ["## What it does", "## Why is this bad", "## Example"] {
+            assert!(
+                kind.doc.contains(heading),
+                "kind {} lacks {heading}",
+                kind.name
+            );
+        }
+    }
+}
