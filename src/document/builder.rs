@@ -94,7 +94,8 @@ static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\x22]",
         r"|\bwww\.[a-z0-9-]+\.[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\x22]",
-        r"|\{\{[<%].*?[%>]\}\}",
+        // Template expressions of static-site generators (Hugo shortcodes, Liquid, Jinja).
+        r"|\{\{.*?\}\}",
         r"|\{%.*?%\}",
     ))
     .expect("built-in pattern")

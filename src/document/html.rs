@@ -246,6 +246,10 @@ fn start_tag(
             if st.link.is_some() {
                 close_link(doc, st, span.start);
             }
+            if attr("href").is_none() && (attr("name").is_some() || attr("id").is_some()) {
+                // `<a name="x">` is an anchor to link to, not a link.
+                return;
+            }
             let text_start = st.current.as_ref().map_or(0, BlockBuilder::text_len);
             st.link = Some(OpenLink {
                 span_start: span.start,

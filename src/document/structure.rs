@@ -26,9 +26,12 @@ static SOURCE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("built-in pattern")
 });
 
+/// A lead-in sentence whose object is links or sources: "Here are some links where you can read
+/// more", "See the following sources:". The noun must follow the verb closely, so "Here are some
+/// of the questions (these link to the FAQ)" is not one.
 static SOURCE_LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:here are|below are|following|see|visit|check out)\b.*\b(?:links?|sources?|articles?|resources|reading|coverage|reports)\b",
+        r"(?i)(?:here are|below are|see|visit|check out|read)\s+(?:(?:some|a few|the|these|our|more|other|following|useful|helpful|related|further|additional|great)\s+){0,3}(?:links?|sources?|articles?|resources|reading|coverage|reports|references)",
     )
     .expect("built-in pattern")
 });

@@ -1,17 +1,21 @@
 //! Rule kinds: the Rust half of rules. One kind per file; its doc comment is written for the
 //! people who write rule files and is printed by `draftlint explain`.
 
+mod broken_link;
 mod phrase;
 mod repetition;
 mod substitution;
+mod vague_link;
 
 use std::any::Any;
 
 use regex::Regex;
 
+pub use broken_link::BrokenLink;
 pub use phrase::{Phrase, PhraseMatcher};
 pub use repetition::Repetition;
 pub use substitution::Substitution;
+pub use vague_link::VagueLink;
 
 use super::{Check, Origin, Rule, RuleError, RuleMeta};
 use crate::diagnostic::Diagnostic;
@@ -72,6 +76,16 @@ pub static KINDS: &[KindInfo] = &[
         name: "repetition",
         doc: Repetition::DOC,
         build: repetition::build,
+    },
+    KindInfo {
+        name: "broken-link",
+        doc: BrokenLink::DOC,
+        build: broken_link::build,
+    },
+    KindInfo {
+        name: "vague-link",
+        doc: VagueLink::DOC,
+        build: vague_link::build,
     },
 ];
 
