@@ -31,7 +31,7 @@ static SOURCE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 /// of the questions (these link to the FAQ)" is not one.
 static SOURCE_LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:here are|below are|see|visit|check out|read)\s+(?:(?:some|a few|the|these|our|more|other|following|useful|helpful|related|further|additional|great)\s+){0,3}(?:links?|sources?|articles?|resources|reading|coverage|reports|references)",
+        r"(?i)\b(?:here are|below are|see|visit|check out|read)\s+(?:(?:some|a few|the|these|our|more|other|following|useful|helpful|related|further|additional|great)\s+){0,3}(?:links?|sources?|articles?|resources|reading|coverage|reports|references)\b",
     )
     .expect("built-in pattern")
 });
