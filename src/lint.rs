@@ -38,14 +38,32 @@ pub fn lint_text(text: &str, format: Format, rules: &RuleSet) -> Vec<Diagnostic>
     rules.check(&doc)
 }
 
+/// Lints a decoded file. A bug in a rule must cost one file, not the run: a panic becomes
+/// this file's error.
+fn lint_source(source: SourceText, format: Format, rules: &RuleSet) -> Result<Linted, FileError> {
+    let text = &source.text;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        lint_text(text, format, rules)
+    }));
+    match result {
+        Ok(diagnostics) => Ok(Linted {
+            source,
+            diagnostics,
+        }),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown panic");
+            Err(FileError::Internal(message.to_string()))
+        }
+    }
+}
+
 /// Lints one file, reading it from disk.
 pub fn lint_path(path: &Path, format: Format, rules: &RuleSet) -> Result<Linted, FileError> {
-    let source = SourceText::read(path)?;
-    let diagnostics = lint_text(&source.text, format, rules);
-    Ok(Linted {
-        source,
-        diagnostics,
-    })
+    lint_source(SourceText::read(path)?, format, rules)
 }
 
 /// Lints files in parallel; the reports come back in input order.
@@ -55,13 +73,8 @@ pub fn lint_inputs(inputs: Vec<Input>, stdin: Option<Vec<u8>>, rules: &RuleSet) 
         .map(|input| {
             let outcome = match &input.path {
                 Some(path) => lint_path(path, input.format, rules),
-                None => SourceText::decode(stdin.clone().unwrap_or_default()).map(|source| {
-                    let diagnostics = lint_text(&source.text, input.format, rules);
-                    Linted {
-                        source,
-                        diagnostics,
-                    }
-                }),
+                None => SourceText::decode(stdin.clone().unwrap_or_default())
+                    .and_then(|source| lint_source(source, input.format, rules)),
             };
             FileReport { input, outcome }
         })

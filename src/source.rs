@@ -57,6 +57,8 @@ pub enum FileError {
     NotUtf8 { offset: usize, line: usize },
     #[error("is {size} bytes, over the {limit}-byte limit; skipped")]
     TooLarge { size: usize, limit: usize },
+    #[error("internal error while linting (please report it): {0}")]
+    Internal(String),
 }
 
 /// A decoded draft. `text` has its byte-order mark removed; `bom_len` says how many bytes it

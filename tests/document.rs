@@ -221,13 +221,3 @@ fn html_blocks_links_and_skipped_content() {
     );
 }
 
-#[test]
-#[ignore]
-fn debug_dump() {
-    let text = std::fs::read_to_string(std::env::var("DUMP").unwrap()).unwrap();
-    let doc = Document::parse(&text, Format::Text);
-    for (i, b) in doc.blocks.iter().enumerate() {
-        println!("{i} {:?} {:?} {:?}", b.kind, b.list, &b.text[..b.text.len().min(50)]);
-    }
-    println!("{:?}", doc.source_lists);
-}

@@ -89,16 +89,22 @@ documented_kind! {
 
 /// `Publisher – Title`: a short name, a dash with spaces, a title starting with a capital.
 static PUBLISHER_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<publisher>[\p{Lu}\d][^–—:|,\n]{0,48}?)\s+[–—|-]\s+(?P<title>[\p{Lu}\d\x22“‘'].*)$")
-        .expect("built-in pattern")
+    Regex::new(
+        r"^(?P<publisher>[\p{Lu}\d][^–—:|,\n]{0,48}?)\s+[–—|-]\s+(?P<title>[\p{Lu}\d\x22“‘'].*)$",
+    )
+    .expect("built-in pattern")
 });
 
 /// A bibliographic citation ("Lee, G. (2010) …"): complete without a link.
-static CITATION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\((?:1[6-9]|20)\d\d[a-z]?\)|\bdoi:|\bISBN\b|\bpp?\.\s*\d").expect("built-in pattern"));
+static CITATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\((?:1[6-9]|20)\d\d[a-z]?\)|\bdoi:|\bISBN\b|\bpp?\.\s*\d")
+        .expect("built-in pattern")
+});
 
 /// Words a publisher's name may have in lower case ("Agence France-Presse", "El País").
-const NAME_PARTICLES: &[&str] = &["of", "the", "and", "de", "del", "la", "le", "el", "der", "die", "für", "du", "des", "&"];
+const NAME_PARTICLES: &[&str] = &[
+    "of", "the", "and", "de", "del", "la", "le", "el", "der", "die", "für", "du", "des", "&",
+];
 
 /// Link syntax left as text because it did not parse.
 static UNPARSED_LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -115,20 +121,49 @@ static UNPARSED_LINK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const MISSPELT_SCHEMES: &[&str] = &[
-    "htps://", "htp://", "htttp://", "htttps://", "hhttp://", "hhttps://", "http//", "https//",
-    "ttp://", "ttps://", "http;//", "https;//", "http:://", "https:://", "http:\\\\",
-    "https:\\\\", "hptts://", "htpps://", "https:/", "http:/",
+    "htps://",
+    "htp://",
+    "htttp://",
+    "htttps://",
+    "hhttp://",
+    "hhttps://",
+    "http//",
+    "https//",
+    "ttp://",
+    "ttps://",
+    "http;//",
+    "https;//",
+    "http:://",
+    "https:://",
+    "http:\\\\",
+    "https:\\\\",
+    "hptts://",
+    "htpps://",
+    "https:/",
+    "http:/",
 ];
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, |params: BrokenLinkParams| {
-        let suffixes: Vec<String> = params.domain_suffixes.iter().map(|s| regex::escape(s)).collect();
+        let suffixes: Vec<String> = params
+            .domain_suffixes
+            .iter()
+            .map(|s| regex::escape(s))
+            .collect();
         let bare_domain = Regex::new(&format!(
             r"(?i)^(?:www\.[\w-]+\.|[\w-]+(?:\.[\w-]+)*\.(?:{})(?:/|$))",
-            if suffixes.is_empty() { "com".to_string() } else { suffixes.join("|") }
+            if suffixes.is_empty() {
+                "com".to_string()
+            } else {
+                suffixes.join("|")
+            }
         ))
         .map_err(|e| KindError::new(format!("invalid domain suffixes: {e}"), None))?;
-        let promises: Vec<String> = params.link_promises.iter().map(|p| phrase_pattern(p)).collect();
+        let promises: Vec<String> = params
+            .link_promises
+            .iter()
+            .map(|p| phrase_pattern(p))
+            .collect();
         let link_promise = if promises.is_empty() {
             None
         } else {
@@ -138,7 +173,12 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             )
         };
         Ok(BrokenLink {
-            site_labels: params.site_labels.iter().map(|l| fold(l)).filter(|l| l.len() >= 3).collect(),
+            site_labels: params
+                .site_labels
+                .iter()
+                .map(|l| fold(l))
+                .filter(|l| l.len() >= 3)
+                .collect(),
             placeholders: params
                 .placeholder_destinations
                 .iter()
@@ -168,7 +208,11 @@ struct Finding {
 
 impl BrokenLink {
     fn check_link(&self, doc: &Document<'_>, link: &Link, out: &mut Vec<Finding>) {
-        let text_span = if link.text_span.is_empty() { link.span } else { link.text_span };
+        let text_span = if link.text_span.is_empty() {
+            link.span
+        } else {
+            link.text_span
+        };
         let dest_related = link.dest_span.map(|s| (s, "destination"));
         let mut report = |problem: String, help: &'static str, related| {
             out.push(Finding {
@@ -181,7 +225,11 @@ impl BrokenLink {
         let text = link.text.trim_matches(|c: char| c.is_whitespace());
         match link.dest.as_deref().map(str::trim) {
             None => {
-                report("link has no destination".into(), "add an `href` with the page's URL", None);
+                report(
+                    "link has no destination".into(),
+                    "add an `href` with the page's URL",
+                    None,
+                );
                 return;
             }
             Some("") | Some("#") => {
@@ -220,7 +268,8 @@ impl BrokenLink {
         }
         let lower = dest.to_ascii_lowercase();
         if let Some(bad) = MISSPELT_SCHEMES.iter().find(|s| {
-            lower.starts_with(**s) && !(lower.starts_with("http://") || lower.starts_with("https://"))
+            lower.starts_with(**s)
+                && !(lower.starts_with("http://") || lower.starts_with("https://"))
         }) {
             report(
                 format!("misspelt URL scheme `{bad}` in \"{}\"", short(dest)),
@@ -233,7 +282,10 @@ impl BrokenLink {
                 "link to a real page",
                 dest_related,
             );
-        } else if self.placeholders.contains(&lower.trim_end_matches('/').to_string()) {
+        } else if self
+            .placeholders
+            .contains(&lower.trim_end_matches('/').to_string())
+        {
             report(
                 format!("link destination \"{dest}\" is a placeholder"),
                 "replace it with the real URL",
@@ -245,9 +297,15 @@ impl BrokenLink {
                 "remove the spaces or encode them as %20",
                 dest_related,
             );
-        } else if !lower.contains("://") && !lower.starts_with("mailto:") && self.bare_domain.is_match(dest) {
+        } else if !lower.contains("://")
+            && !lower.starts_with("mailto:")
+            && self.bare_domain.is_match(dest)
+        {
             report(
-                format!("link destination \"{}\" has no scheme: browsers treat it as a relative path", short(dest)),
+                format!(
+                    "link destination \"{}\" has no scheme: browsers treat it as a relative path",
+                    short(dest)
+                ),
                 "start it with `https://`",
                 dest_related,
             );
@@ -257,7 +315,11 @@ impl BrokenLink {
     /// The spans and texts of source-like list items: source-list items, and items of lists
     /// most of whose items read `Publisher – Title`.
     fn source_items(&self, doc: &Document<'_>) -> Vec<usize> {
-        let mut items: Vec<usize> = doc.source_lists.iter().flat_map(|l| l.items.clone()).collect();
+        let mut items: Vec<usize> = doc
+            .source_lists
+            .iter()
+            .flat_map(|l| l.items.clone())
+            .collect();
         let mut lists: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
         for (i, block) in doc.blocks.iter().enumerate() {
             if let (BlockKind::ListItem, Some(list)) = (block.kind, block.list) {
@@ -270,7 +332,12 @@ impl BrokenLink {
                 .filter(|&&i| publisher_of(&doc.blocks[i]).is_some())
                 .count();
             if members.len() >= self.min_publisher_list_items && matching * 3 >= members.len() * 2 {
-                items.extend(members.iter().copied().filter(|&i| publisher_of(&doc.blocks[i]).is_some()));
+                items.extend(
+                    members
+                        .iter()
+                        .copied()
+                        .filter(|&i| publisher_of(&doc.blocks[i]).is_some()),
+                );
             }
         }
         items.sort_unstable();
@@ -278,7 +345,12 @@ impl BrokenLink {
         items
     }
 
-    fn glued_label(&self, block: &Block, text_range: std::ops::Range<usize>, publisher: Option<&str>) -> Option<Finding> {
+    fn glued_label(
+        &self,
+        block: &Block,
+        text_range: std::ops::Range<usize>,
+        publisher: Option<&str>,
+    ) -> Option<Finding> {
         let text = &block.text[text_range.clone()];
         let trimmed = text.trim_end_matches(|c: char| !c.is_alphanumeric());
         let word_start = trimmed
@@ -292,7 +364,9 @@ impl BrokenLink {
         let label = publisher
             .iter()
             .chain(self.site_labels.iter())
-            .filter(|label| folded_word.len() >= label.len() + 3 && folded_word.ends_with(label.as_str()))
+            .filter(|label| {
+                folded_word.len() >= label.len() + 3 && folded_word.ends_with(label.as_str())
+            })
             .max_by_key(|l| l.len())?;
         // Walk back over the original word until the folded tail covers the label.
         let mut covered = 0;
@@ -341,9 +415,8 @@ fn publisher_of(block: &Block) -> Option<&str> {
         && words.iter().all(|w| {
             w.chars().next().is_some_and(|c| !c.is_lowercase()) || NAME_PARTICLES.contains(w)
         });
-    let headline = title.split_whitespace().count() <= 16
-        && !title.ends_with('.')
-        && !title.contains(". ");
+    let headline =
+        title.split_whitespace().count() <= 16 && !title.ends_with('.') && !title.contains(". ");
     (proper_name && headline).then_some(publisher)
 }
 
@@ -356,7 +429,10 @@ impl Check for BrokenLink {
         for broken in &doc.broken_references {
             findings.push(Finding {
                 span: broken.span,
-                problem: format!("reference link label \"{}\" has no definition", broken.label),
+                problem: format!(
+                    "reference link label \"{}\" has no definition",
+                    broken.label
+                ),
                 help: "add a definition line `[label]: https://…` or use an inline link",
                 related: None,
             });
@@ -372,17 +448,23 @@ impl Check for BrokenLink {
             if !has_url && !CITATION.is_match(&block.text) {
                 findings.push(Finding {
                     span: block.source_span(0..block.text.len()),
-                    problem: format!("\"{}\" is listed as a source but has no link", short(block.text.trim())),
+                    problem: format!(
+                        "\"{}\" is listed as a source but has no link",
+                        short(block.text.trim())
+                    ),
                     help: "add the URL of the article, or remove the item",
                     related: None,
                 });
             }
-            if let Some(finding) = self.glued_label(block, 0..block.text.len(), publisher_of(block)) {
+            if let Some(finding) = self.glued_label(block, 0..block.text.len(), publisher_of(block))
+            {
                 findings.push(finding);
             }
         }
         for link in &doc.links {
-            let Some(block) = doc.blocks.get(link.block) else { continue };
+            let Some(block) = doc.blocks.get(link.block) else {
+                continue;
+            };
             if link.text_range.is_empty() {
                 continue;
             }

@@ -5,6 +5,7 @@ mod broken_link;
 mod phrase;
 mod repetition;
 mod substitution;
+mod unsourced_number;
 mod vague_link;
 
 use std::any::Any;
@@ -15,6 +16,7 @@ pub use broken_link::BrokenLink;
 pub use phrase::{Phrase, PhraseMatcher};
 pub use repetition::Repetition;
 pub use substitution::Substitution;
+pub use unsourced_number::UnsourcedNumber;
 pub use vague_link::VagueLink;
 
 use super::{Check, Origin, Rule, RuleError, RuleMeta};
@@ -76,6 +78,11 @@ pub static KINDS: &[KindInfo] = &[
         name: "repetition",
         doc: Repetition::DOC,
         build: repetition::build,
+    },
+    KindInfo {
+        name: "unsourced-number",
+        doc: UnsourcedNumber::DOC,
+        build: unsourced_number::build,
     },
     KindInfo {
         name: "broken-link",

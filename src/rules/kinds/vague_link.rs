@@ -105,7 +105,12 @@ fn normalise(text: &str) -> String {
 impl Check for VagueLink {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         for link in &doc.links {
-            if link.text_span.is_empty() || link.dest.as_deref().is_none_or(|d| d.trim().is_empty() || d == "#") {
+            if link.text_span.is_empty()
+                || link
+                    .dest
+                    .as_deref()
+                    .is_none_or(|d| d.trim().is_empty() || d == "#")
+            {
                 // Empty text or destination is a broken link, not a vague one.
                 continue;
             }

@@ -1,0 +1,602 @@
+use std::any::Any;
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{KindError, PhraseMatcher, compile_alternation, documented_kind};
+use crate::diagnostic::Diagnostic;
+use crate::document::{Block, BlockKind, Document};
+use crate::rules::load::build_rule;
+use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
+use crate::span::Span;
+
+/// How far from a number its attribution may be.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Window {
+    /// Only the number's own sentence.
+    Sentence,
+    /// The sentence, any earlier sentence of the paragraph, or the next one (a lead sentence
+    /// is often sourced by the sentence after it).
+    #[default]
+    Paragraph,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct UnsourcedNumberParams {
+    /// Words before a number that belong to it: "around", "more than", "an estimated".
+    #[serde(default)]
+    approximators: Vec<String>,
+    /// Words after a number that scale it: "thousand", "million", "bn".
+    #[serde(default)]
+    scale_words: Vec<String>,
+    #[serde(default)]
+    currency_symbols: Vec<String>,
+    /// Currency names after a number: "85,000 pounds".
+    #[serde(default)]
+    currency_words: Vec<String>,
+    /// "percent", "per cent", "percentage points" ("%" is always a percentage).
+    #[serde(default)]
+    percent_words: Vec<String>,
+    /// Units that make a number a measurement: "degrees", "kilometres", "tonnes".
+    #[serde(default)]
+    measurement_units: Vec<String>,
+    /// Words that state a multiplier on their own: "doubled", "tripled".
+    #[serde(default)]
+    multiplier_words: Vec<String>,
+    /// Number words, for "twelve thousand" and "one in five".
+    #[serde(default)]
+    number_words: Vec<String>,
+    /// Digit counts below this (without a unit, scale or separator) are small counts of
+    /// ordinary prose ("3 cities"), not statistics.
+    #[serde(default)]
+    min_plain_count: u64,
+    /// Plain integers in this range are years.
+    #[serde(default)]
+    year_range: Option<[u64; 2]>,
+    #[serde(default)]
+    month_names: Vec<String>,
+    /// Words after which a number is a name or an identifier: "Article 5", "version 4.2",
+    /// "Windows 11", "Series 7".
+    #[serde(default)]
+    identifier_prefixes: Vec<String>,
+    /// Words after a number that make it a name or a technical value: "404 error", "128 bits".
+    #[serde(default)]
+    identifier_suffixes: Vec<String>,
+    /// A heading (or the front-matter title) matching this regex presents its own data
+    /// ("Survey results", "2024 in numbers"): numbers in its section are sourced by it.
+    #[serde(default)]
+    section_sources: Option<Spanned<String>>,
+    /// Words after a number that make it a time: "a.m.", "o'clock".
+    #[serde(default)]
+    time_markers: Vec<String>,
+    /// Street types, for street numbers ("221 Baker Street").
+    #[serde(default)]
+    street_suffixes: Vec<String>,
+    /// Regexes; a match overlapping one of these is not a statistic (phone numbers…).
+    #[serde(default)]
+    not_statistics: Vec<Spanned<String>>,
+    /// Regexes that attribute a sentence: "said", "according to", "data from".
+    #[serde(default)]
+    attributions: Vec<Spanned<String>>,
+    /// Regexes of citation markers: "[1]", `[^1]`, "(Smith 2020)", "(Source: …)".
+    #[serde(default)]
+    citations: Vec<Spanned<String>>,
+    /// A block matching this right after a table or list sources the whole table or list.
+    #[serde(default)]
+    source_caption: Option<Spanned<String>>,
+    /// Regexes that mark a sentence as an illustration, not a claim ("for example", "If …").
+    #[serde(default)]
+    hypotheticals: Vec<Spanned<String>>,
+    /// Words after "3x" or "3 times" that make it a comparison (a multiplier claim); without
+    /// one, "10x projects" is a name and "3 times a week" a frequency.
+    #[serde(default)]
+    comparatives: Vec<String>,
+    /// The id of a phrase rule whose matches are vague attribution: they do not source a
+    /// number, and are shown beside it.
+    #[serde(default)]
+    vague_rule: Option<String>,
+    #[serde(default)]
+    window: Window,
+    /// Check numbers in table cells too.
+    #[serde(default)]
+    tables: bool,
+}
+
+documented_kind! {
+    /// ## What it does
+    /// Finds statistics with no source: counts and amounts written with digits ("12,000",
+    /// "1.5 million"), percentages, money, multipliers and ratios ("doubled", "one in five"),
+    /// measurements and spelled-out large quantities ("twelve thousand"), when neither their
+    /// sentence nor (with `window = "paragraph"`) an earlier or the next sentence of the
+    /// paragraph names a source: a speech or report verb ("said", "according to", "data from"),
+    /// a citation marker ("[1]", `[^1]`, "(Smith 2020)"), an inline link, or a `Source:`
+    /// caption under the table or list. Vague attribution ("reports suggest", taken from the
+    /// rule named by `vague-rule`) is not a source and is shown beside the number.
+    ///
+    /// Years, dates, times, ordinals, versions and product names, identifiers ("Article 5",
+    /// "COVID-19"), phone and street numbers, ages ("Tom Reyes, 54,", "22-year-old"), small
+    /// counts, headings, code and URLs are not statistics. Every list behind these decisions
+    /// is a parameter of the rule file.
+    ///
+    /// ## Why is this bad
+    /// A number the reader cannot trace is the most common reason a story is corrected after
+    /// publishing. "Around 12,000 soldiers were reported to have been stationed" names nobody.
+    ///
+    /// ## Example
+    /// `Around 12,000 soldiers were reported to be there.` → `Around 12,000 soldiers were
+    /// there, South Korea's intelligence agency said.`
+    #[derive(Debug)]
+    pub struct UnsourcedNumber {
+        quantity: Regex,
+        not_statistics: Option<Regex>,
+        identifier_before: Regex,
+        identifier_after: Regex,
+        section_source: Option<Regex>,
+        month: Regex,
+        after_time: Regex,
+        street_after: Regex,
+        attribution: Option<Regex>,
+        citation: Option<Regex>,
+        hypothetical: Option<Regex>,
+        comparative: Regex,
+        source_caption: Option<Regex>,
+        vague_rule: Option<String>,
+        vague: Option<PhraseMatcher>,
+        min_plain_count: u64,
+        year_range: [u64; 2],
+        window: Window,
+        tables: bool,
+    }
+}
+
+fn words_alternation(words: &[String]) -> String {
+    let mut sorted: Vec<&String> = words.iter().collect();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    sorted
+        .iter()
+        .map(|w| {
+            w.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn spanned_parts(list: &[Spanned<String>]) -> Vec<(String, Option<Span>)> {
+    list.iter()
+        .map(|p| (p.get_ref().clone(), Some(Span::from(p.span()))))
+        .collect()
+}
+
+fn regex(pattern: &str) -> Result<Regex, KindError> {
+    Regex::new(pattern).map_err(|e| KindError::new(format!("invalid word list: {e}"), None))
+}
+
+/// `(?:a|b)` or a pattern that never matches when the list is empty.
+fn group(words: &[String]) -> String {
+    if words.is_empty() {
+        r"[^\s\S]".to_string()
+    } else {
+        format!("(?:{})", words_alternation(words))
+    }
+}
+
+pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
+    build_rule(text, origin, |p: UnsourcedNumberParams| {
+        let approx = group(&p.approximators);
+        let scale = group(&p.scale_words);
+        let symbols = group(&p.currency_symbols);
+        let currency = group(&p.currency_words);
+        let percent = group(&p.percent_words);
+        let units = group(&p.measurement_units);
+        let multipliers = group(&p.multiplier_words);
+        let numbers = group(&p.number_words);
+        let digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";
+        // One pass finds every candidate; the named groups say what kind of quantity it is.
+        let quantity = format!(
+            r"(?i)(?P<approx>\b{approx}\s+)?(?:(?P<money>{symbols}\s?(?:{digits})(?:\s?{scale}\b)?)|(?P<spelled>\b(?:{numbers}|a|an)(?:[\s-]+(?:{numbers}|and))*\s+{scale}\b(?:\s+{currency}\b)?)|(?P<ratio>\b(?:{numbers}|\d+)\s+(?:in|out\s+of)\s+(?:{numbers}|\d+)\b)|(?P<mult>\b{multipliers}\b)|(?P<num>\b(?:{digits}))(?P<suffix>(?:\s?%|\s+{percent}\b|\s?{scale}\b(?:\s+{currency}\b)?|\s+{currency}\b|\s?{units}\b|\s?x\b|\s+times\b))?)"
+        );
+        let quantity = regex(&quantity)?;
+        let identifier_before = regex(&format!(
+            r"(?i)(?:^|[^\w])(?:{})\.?\s*#?\s*$",
+            words_alternation(&p.identifier_prefixes)
+        ))?;
+        let identifier_after = regex(&format!(
+            r"(?i)^[\s-]*(?:{})\b",
+            words_alternation(&p.identifier_suffixes)
+        ))?;
+        let month = regex(&format!(
+            r"(?i)^(?:{})\.?$",
+            words_alternation(&p.month_names)
+        ))?;
+        let after_time = regex(&format!(
+            r"(?i)^\s*(?::\d\d|(?:{})(?:[^\w]|$))",
+            words_alternation(&p.time_markers)
+        ))?;
+        let street_after = regex(&format!(
+            r"^(?:\s+\p{{Lu}}[\w'-]*){{1,3}}\s+(?:{})\b",
+            words_alternation(&p.street_suffixes)
+        ))?;
+        let spanned_regex = |c: &Option<Spanned<String>>| -> Result<Option<Regex>, KindError> {
+            c.as_ref()
+                .map(|c| {
+                    Regex::new(c.get_ref()).map_err(|e| {
+                        KindError::new(format!("invalid pattern: {e}"), Some(Span::from(c.span())))
+                    })
+                })
+                .transpose()
+        };
+        let caption = spanned_regex(&p.source_caption)?;
+        let section_source = spanned_regex(&p.section_sources)?;
+        Ok(UnsourcedNumber {
+            quantity,
+            not_statistics: compile_alternation(&spanned_parts(&p.not_statistics), false)?,
+            identifier_before,
+            identifier_after,
+            section_source,
+            month,
+            after_time,
+            street_after,
+            attribution: compile_alternation(&spanned_parts(&p.attributions), false)?,
+            citation: compile_alternation(&spanned_parts(&p.citations), false)?,
+            hypothetical: compile_alternation(&spanned_parts(&p.hypotheticals), false)?,
+            comparative: regex(&format!(
+                r"(?i)^\s*(?:{})\b",
+                words_alternation(&p.comparatives)
+            ))?,
+            source_caption: caption,
+            vague_rule: p.vague_rule,
+            vague: None,
+            min_plain_count: p.min_plain_count,
+            year_range: p.year_range.unwrap_or([1000, 2100]),
+            window: p.window,
+            tables: p.tables,
+        })
+    })
+}
+
+/// A quantity found in a block's text.
+struct Quantity {
+    range: Range<usize>,
+    sentence: usize,
+}
+
+impl UnsourcedNumber {
+    fn checked(&self, block: &Block) -> bool {
+        match block.kind {
+            BlockKind::Paragraph | BlockKind::ListItem | BlockKind::BlockQuote => true,
+            BlockKind::TableCell => self.tables,
+            _ => false,
+        }
+    }
+
+    /// Quantities in a block that are statistics, with their sentence.
+    fn quantities(&self, block: &Block) -> Vec<Quantity> {
+        let text = &block.text;
+        // A table cell or list item that is only a value ("5k", "Libs: 4.7k", "$2000 +") is
+        // data on display, not a claim in prose.
+        if matches!(block.kind, BlockKind::TableCell | BlockKind::ListItem)
+            && text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count()
+                <= 3
+            && !text.trim_end().ends_with('.')
+        {
+            return Vec::new();
+        }
+        let hypothetical: Vec<Range<usize>> = self
+            .hypothetical
+            .as_ref()
+            .map(|r| r.find_iter(text).map(|m| m.range()).collect())
+            .unwrap_or_default();
+        let illustrative: Vec<usize> = hypothetical
+            .iter()
+            .filter_map(|r| block.sentence_at(r.start))
+            .collect();
+        let not_stats: Vec<Range<usize>> = self
+            .not_statistics
+            .as_ref()
+            .map(|r| r.find_iter(text).map(|m| m.range()).collect())
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for caps in self.quantity.captures_iter(text) {
+            let whole = caps.get(0).expect("match");
+            let range = whole.range();
+            if block.is_excluded(&range)
+                || not_stats
+                    .iter()
+                    .any(|r| r.start < range.end && range.start < r.end)
+            {
+                continue;
+            }
+            if let Some(num) = caps.name("num")
+                && !self.is_statistic(text, num.range(), caps.name("suffix").map(|s| s.as_str()))
+            {
+                continue;
+            }
+            if caps.name("money").is_some() || caps.name("num").is_some() {
+                // A number glued to letters or joined by a hyphen is a name ("COVID-19", "G7").
+                let before = text[..range.start].chars().next_back();
+                let start_of_number = caps
+                    .name("money")
+                    .or(caps.name("num"))
+                    .expect("one of them")
+                    .start();
+                let glued = text[..start_of_number].chars().next_back();
+                // A number glued to letters, signs or dashes is a name, an issue number or a
+                // technical value ("COVID-19", "#1234", "−170", "1–800").
+                let glue = |c: char| c.is_alphanumeric() || "-_./#−+–—@$".contains(c);
+                let mut preceding = text[..start_of_number].chars().rev();
+                // "moveForward(100)": an argument, not a count.
+                let call = preceding.next() == Some('(')
+                    && preceding.next().is_some_and(char::is_alphanumeric);
+                if caps.name("approx").is_none() && before.is_some_and(glue)
+                    || glued.is_some_and(|c| c.is_alphabetic() || "-#−+–—@".contains(c))
+                    || call
+                {
+                    continue;
+                }
+                // "Total words written (May): 42.6k" shows a value; it does not claim one.
+                let label_value = text[..start_of_number].trim_end().ends_with(':')
+                    && text[range.end..]
+                        .trim_start()
+                        .chars()
+                        .next()
+                        .is_none_or(|c| matches!(c, '.' | '(' | ';' | ','));
+                if label_value {
+                    continue;
+                }
+            }
+            let Some(sentence) = block.sentence_at(range.start) else {
+                continue;
+            };
+            if illustrative.contains(&sentence) {
+                continue;
+            }
+            out.push(Quantity { range, sentence });
+        }
+        out
+    }
+
+    /// Whether a digit number (with its optional suffix) is a statistic, not a year, date,
+    /// time, identifier, age, street number or small count.
+    fn is_statistic(&self, text: &str, num: Range<usize>, suffix: Option<&str>) -> bool {
+        let digits = &text[num.clone()];
+        let after = &text[num.end..];
+        let before = &text[..num.start];
+        // Dates, times, scores and ranges written with separators: "2026-10-21", "24/7",
+        // "9:30", "3-2"; ordinals and other letter suffixes: "12th", "4K".
+        let mut next_chars = after.chars();
+        let (first, second) = (next_chars.next(), next_chars.next());
+        if first.is_some_and(char::is_alphabetic) && suffix.is_none()
+            || first.is_some_and(|c| matches!(c, '-' | '/' | ':' | '–'))
+                && second.is_some_and(char::is_alphanumeric)
+        {
+            return false;
+        }
+        if self.after_time.is_match(after) {
+            return false;
+        }
+        if self.identifier_before.is_match(before) || self.identifier_after.is_match(after) {
+            return false;
+        }
+        // Digits grouped by spaces ("7 310") belong to the number before them.
+        if digits.len() == 3
+            && before.ends_with([' ', '\u{a0}', '\u{202f}'])
+            && before
+                .trim_end_matches([' ', '\u{a0}', '\u{202f}'])
+                .ends_with(|c: char| c.is_ascii_digit())
+        {
+            return false;
+        }
+        // Dates: "October 14", "14 September", "14th of May".
+        let prev_word = before
+            .trim_end()
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("");
+        let mut next_words = after
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty());
+        let next_word = next_words.next().unwrap_or("");
+        let month_after = self.month.is_match(next_word)
+            || next_word.eq_ignore_ascii_case("of")
+                && self.month.is_match(next_words.next().unwrap_or(""));
+        if self.month.is_match(prev_word.trim_end_matches(',')) || month_after {
+            return false;
+        }
+        if let Some(suffix) = suffix {
+            let suffix = suffix.trim().to_ascii_lowercase();
+            if suffix == "x" || suffix == "times" {
+                let tail = after.get(suffix_len(after, &suffix)..).unwrap_or("");
+                return self.comparative.is_match(tail)
+                    || tail
+                        .trim_start()
+                        .starts_with(['.', ',', ';', ')', '!', '?'])
+                    || tail.trim().is_empty();
+            }
+            return true;
+        }
+        let value: Option<f64> = digits.replace(',', "").parse().ok();
+        let has_separator = digits.contains(',');
+        if digits.contains('.') && !has_separator {
+            // A bare decimal without a unit is a version or a score more often than a figure.
+            return false;
+        }
+        let Some(value) = value else { return false };
+        let integer = value as u64;
+        if !has_separator && (self.year_range[0]..=self.year_range[1]).contains(&integer) {
+            return false;
+        }
+        // Ages in apposition: "Tom Reyes, 54, said".
+        if integer <= 120
+            && before.trim_end().ends_with(',')
+            && after.trim_start().starts_with([',', ')'])
+        {
+            return false;
+        }
+        if self.street_after.is_match(after) {
+            return false;
+        }
+        has_separator || integer >= self.min_plain_count
+    }
+
+    /// Sentences of a block that carry an attribution, and vague phrases per sentence.
+    fn attributed_sentences(
+        &self,
+        block: &Block,
+        quantities: &[Quantity],
+    ) -> (Vec<bool>, Vec<Vec<Range<usize>>>) {
+        let text = &block.text;
+        let mut sourced = vec![false; block.sentences.len()];
+        let mut vague_in = vec![Vec::new(); block.sentences.len()];
+        let vague: Vec<Range<usize>> = self
+            .vague
+            .as_ref()
+            .map(|v| v.find_iter(text).collect())
+            .unwrap_or_default();
+        for range in &vague {
+            if let Some(s) = block.sentence_at(range.start) {
+                vague_in[s].push(range.clone());
+            }
+        }
+        let overlaps = |r: &Range<usize>, others: &[Range<usize>]| {
+            others.iter().any(|o| o.start < r.end && r.start < o.end)
+        };
+        let quantity_ranges: Vec<Range<usize>> =
+            quantities.iter().map(|q| q.range.clone()).collect();
+        let mut mark = |range: Range<usize>| {
+            if let Some(s) = block.sentence_at(range.start) {
+                sourced[s] = true;
+            }
+        };
+        if let Some(attribution) = &self.attribution {
+            for m in attribution.find_iter(text) {
+                let r = m.range();
+                if !overlaps(&r, &vague)
+                    && !overlaps(&r, &quantity_ranges)
+                    && !block.is_excluded(&r)
+                {
+                    mark(r);
+                }
+            }
+        }
+        if let Some(citation) = &self.citation {
+            for m in citation.find_iter(text) {
+                mark(m.range());
+            }
+        }
+        (sourced, vague_in)
+    }
+}
+
+impl Check for UnsourcedNumber {
+    fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        let section_source = |text: &str| {
+            self.section_source
+                .as_ref()
+                .is_some_and(|r| r.is_match(text))
+        };
+        let title_sourced = doc
+            .front_matter
+            .map(|fm| &doc.source[fm.range()])
+            .and_then(|fm| fm.lines().find(|l| l.trim_start().starts_with("title")))
+            .is_some_and(section_source);
+        // Whether the innermost heading above the current block presents its own data.
+        let mut heading_sourced = false;
+        for (index, block) in doc.prose() {
+            if block.kind.is_heading() {
+                heading_sourced = section_source(&block.text);
+            }
+            if !self.checked(block) || title_sourced || heading_sourced {
+                continue;
+            }
+            let quantities = self.quantities(block);
+            if quantities.is_empty() {
+                continue;
+            }
+            if self.captioned(doc, index) {
+                continue;
+            }
+            let (mut sourced, vague_in) = self.attributed_sentences(block, &quantities);
+            for link in &doc.links[block.links.clone()] {
+                if let Some(s) = block.sentence_at(link.text_range.start) {
+                    sourced[s] = true;
+                }
+            }
+            for q in &quantities {
+                let s = q.sentence;
+                let ok = sourced[s]
+                    || self.window == Window::Paragraph
+                        && (sourced[..s].iter().any(|&x| x)
+                            || sourced.get(s + 1).copied().unwrap_or(false));
+                if ok {
+                    continue;
+                }
+                let matched = &block.text[q.range.clone()];
+                let mut d =
+                    rule.diagnostic(block.source_span(q.range.clone()), &[("match", matched)]);
+                for vague in &vague_in[s] {
+                    d = d.with_related(block.source_span(vague.clone()), "attributed to nobody");
+                }
+                out.push(d);
+            }
+        }
+    }
+
+    fn resolve(&mut self, rules: &[Rule]) -> Result<(), String> {
+        let Some(id) = &self.vague_rule else {
+            return Ok(());
+        };
+        let rule = rules
+            .iter()
+            .find(|r| &r.meta.id == id)
+            .ok_or_else(|| format!("`vague-rule` names `{id}`, which is not loaded"))?;
+        let phrase = rule
+            .check
+            .as_any()
+            .downcast_ref::<super::Phrase>()
+            .ok_or_else(|| format!("`vague-rule` names `{id}`, which is not a phrase rule"))?;
+        self.vague = Some(phrase.matcher().clone());
+        Ok(())
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl UnsourcedNumber {
+    /// A table cell or list item whose table or list is followed by a `Source:` caption.
+    fn captioned(&self, doc: &Document<'_>, index: usize) -> bool {
+        let Some(caption) = &self.source_caption else {
+            return false;
+        };
+        let block = &doc.blocks[index];
+        let same_group = |b: &Block| match block.kind {
+            BlockKind::TableCell => b.kind == BlockKind::TableCell,
+            BlockKind::ListItem => {
+                b.list.map(|l| l.list) == block.list.map(|l| l.list) && block.list.is_some()
+            }
+            _ => false,
+        };
+        if !same_group(block) {
+            return false;
+        }
+        let next = doc.blocks[index..].iter().find(|b| !same_group(b));
+        next.is_some_and(|b| caption.is_match(b.text.trim()))
+    }
+}
+
+/// Bytes of `after` taken by the suffix "x" / "times" and the white space before it.
+fn suffix_len(after: &str, suffix: &str) -> usize {
+    let lead = after.len() - after.trim_start().len();
+    lead + suffix.len()
+}
