@@ -220,4 +220,3 @@ fn html_blocks_links_and_skipped_content() {
         "Why &amp; how?"
     );
 }
-

@@ -29,3 +29,16 @@ fn crlf_tabs_and_emoji_render_on_their_lines() {
     let text = "Caf\u{e9} \u{1F30D} ok.\r\n\tIndented: critics say the the end.\r\n";
     insta::assert_snapshot!(render_all("notes.txt", text, Format::Text));
 }
+
+#[test]
+fn duplicated_faq_shows_answer_and_the_passages_it_repeats() {
+    let path = "tests/fixtures/duplicated-faq/restated.md";
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut rules = RuleSet::load(&[]).unwrap();
+    rules.select(&["duplicated-faq".to_string()], &[]).unwrap();
+    let rendered: Vec<String> = lint_text(&text, Format::Markdown, &rules)
+        .iter()
+        .map(|d| render_diagnostic(path, &text, d, false))
+        .collect();
+    insta::assert_snapshot!(rendered.join("\n\n"));
+}

@@ -2,6 +2,7 @@
 //! people who write rule files and is printed by `draftlint explain`.
 
 mod broken_link;
+mod near_duplicate;
 mod phrase;
 mod repetition;
 mod substitution;
@@ -13,6 +14,7 @@ use std::any::Any;
 use regex::Regex;
 
 pub use broken_link::BrokenLink;
+pub use near_duplicate::NearDuplicate;
 pub use phrase::{Phrase, PhraseMatcher};
 pub use repetition::Repetition;
 pub use substitution::Substitution;
@@ -83,6 +85,11 @@ pub static KINDS: &[KindInfo] = &[
         name: "unsourced-number",
         doc: UnsourcedNumber::DOC,
         build: unsourced_number::build,
+    },
+    KindInfo {
+        name: "near-duplicate",
+        doc: NearDuplicate::DOC,
+        build: near_duplicate::build,
     },
     KindInfo {
         name: "broken-link",

@@ -1,0 +1,431 @@
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use super::documented_kind;
+use crate::diagnostic::Diagnostic;
+use crate::document::{Block, BlockKind, Document};
+use crate::rules::load::build_rule;
+use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
+use crate::span::Span;
+
+/// What is compared with what.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Each FAQ answer against the body outside the FAQ.
+    #[default]
+    Faq,
+    /// Each paragraph or list item against the earlier ones, and FAQ questions against each
+    /// other.
+    Paragraph,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct NearDuplicateParams {
+    #[serde(default)]
+    mode: Mode,
+    /// Words that carry no content; dropped before comparing.
+    #[serde(default)]
+    stop_words: Vec<String>,
+    /// Share of the text's word pairs (adjacent content words) found in the other text.
+    #[serde(default = "default_containment")]
+    containment: f64,
+    /// Share of the text's distinct content words found in the other text; catches a
+    /// paraphrase that merges two sentences.
+    #[serde(default = "default_overlap")]
+    word_overlap: f64,
+    /// Texts with fewer content words are not compared.
+    #[serde(default = "default_min_words")]
+    min_words: usize,
+    /// At most this many passages are shown as "said here".
+    #[serde(default = "default_max_related")]
+    max_related: usize,
+}
+
+fn default_containment() -> f64 {
+    0.5
+}
+fn default_overlap() -> f64 {
+    0.7
+}
+fn default_min_words() -> usize {
+    5
+}
+fn default_max_related() -> usize {
+    3
+}
+
+impl Default for NearDuplicateParams {
+    fn default() -> Self {
+        Self {
+            mode: Mode::default(),
+            stop_words: Vec::new(),
+            containment: default_containment(),
+            word_overlap: default_overlap(),
+            min_words: default_min_words(),
+            max_related: default_max_related(),
+        }
+    }
+}
+
+documented_kind! {
+    /// ## What it does
+    /// Finds text that only repeats other text of the same document.
+    ///
+    /// With `mode = "faq"`, each FAQ answer is compared with the body outside the FAQ. Words
+    /// are normalised (lower case, stop words dropped, light stemming so "defecting" and
+    /// "defection" meet); the answer is reported when enough of its adjacent word pairs
+    /// (`containment`) or of its distinct words (`word-overlap`) occur in the body, and it
+    /// adds no new facts: no number, name or date that the body lacks. The body passages it
+    /// repeats are shown as "said here".
+    ///
+    /// With `mode = "paragraph"`, a paragraph or list item that nearly repeats an earlier one
+    /// is reported, pointing at the first; so is a question asked twice in one FAQ.
+    ///
+    /// Words are indexed once per document in hash maps, so the cost grows with the length of
+    /// the document, not with the square of its number of sentences.
+    ///
+    /// Parameters (`[params]`): `mode`, `stop-words`, `containment`, `word-overlap`,
+    /// `min-words`, `max-related`.
+    ///
+    /// ## Why is this bad
+    /// Content-farm drafts pad an article with an FAQ whose answers restate the body.
+    /// Readers notice, and search engines demote pages that say the same thing twice.
+    ///
+    /// ## Example
+    /// Body: "High casualties among North Korean soldiers have led to frustration…".
+    /// FAQ answer: "North Korean soldiers are defecting due to harsh conditions, high
+    /// casualties…" adds nothing: cut it, or answer with new information.
+    #[derive(Debug)]
+    pub struct NearDuplicate {
+        mode: Mode,
+        stop_words: HashSet<String>,
+        containment: f64,
+        word_overlap: f64,
+        min_words: usize,
+        max_related: usize,
+    }
+}
+
+pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
+    build_rule(text, origin, |p: NearDuplicateParams| {
+        Ok(NearDuplicate {
+            mode: p.mode,
+            stop_words: p.stop_words.iter().map(|w| w.to_lowercase()).collect(),
+            containment: p.containment,
+            word_overlap: p.word_overlap,
+            min_words: p.min_words,
+            max_related: p.max_related,
+        })
+    })
+}
+
+/// A light English stemmer: enough for "defecting"/"defection", "casualties"/"casualty",
+/// "forces"/"force" to meet, without a dictionary.
+fn stem(word: &str) -> String {
+    let mut w = word.to_lowercase().replace('’', "'");
+    if let Some(base) = w.strip_suffix("'s") {
+        w = base.to_string();
+    }
+    for (suffix, replacement) in [("sses", "ss"), ("ies", "y"), ("ied", "y")] {
+        if w.len() > suffix.len() + 2 && w.ends_with(suffix) {
+            w.truncate(w.len() - suffix.len());
+            w.push_str(replacement);
+            return w;
+        }
+    }
+    if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
+        w.pop();
+    }
+    for suffix in ["ment", "ing", "ed", "ion", "ly", "ity"] {
+        if w.chars().count() > suffix.len() + 3 && w.ends_with(suffix) {
+            w.truncate(w.len() - suffix.len());
+        }
+    }
+    if w.len() > 3 && w.ends_with('e') {
+        w.pop();
+    }
+    w
+}
+
+/// The normalised content words of a range of a block, with their sentence.
+struct Terms {
+    stems: Vec<String>,
+    sentence_of: Vec<usize>,
+    /// Numbers and capitalised words not at a sentence start: the facts a text states.
+    facts: HashSet<String>,
+}
+
+impl NearDuplicate {
+    fn terms(&self, block: &Block) -> Terms {
+        let mut terms = Terms {
+            stems: Vec::new(),
+            sentence_of: Vec::new(),
+            facts: HashSet::new(),
+        };
+        for (s, sentence) in block.sentences.iter().enumerate() {
+            for (i, word) in block.words[sentence.words.clone()].iter().enumerate() {
+                let text = &block.text[word.text.clone()];
+                let lower = text.to_lowercase();
+                let first = text.chars().next().unwrap_or(' ');
+                if first.is_numeric() || (first.is_uppercase() && i > 0) {
+                    terms.facts.insert(stem(text));
+                }
+                if self.stop_words.contains(&lower) || text.chars().all(|c| !c.is_alphanumeric()) {
+                    continue;
+                }
+                terms.stems.push(stem(text));
+                terms.sentence_of.push(s);
+            }
+        }
+        terms
+    }
+}
+
+/// Word-pair shingles of a stem sequence.
+fn pairs(stems: &[String]) -> impl Iterator<Item = (&str, &str)> {
+    stems.windows(2).map(|w| (w[0].as_str(), w[1].as_str()))
+}
+
+/// Where each stem and word pair occurs in the body: (block, sentence).
+#[derive(Default)]
+struct BodyIndex<'d> {
+    words: HashMap<String, Vec<(usize, usize)>>,
+    pairs: HashSet<(String, String)>,
+    facts: HashSet<String>,
+    _doc: std::marker::PhantomData<&'d ()>,
+}
+
+impl Check for NearDuplicate {
+    fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        match self.mode {
+            Mode::Faq => self.check_faq(doc, rule, out),
+            Mode::Paragraph => self.check_paragraphs(doc, rule, out),
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl NearDuplicate {
+    fn check_faq(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        if doc.faqs.is_empty() {
+            return;
+        }
+        let in_faq = |i: usize| doc.faqs.iter().any(|f| f.blocks.contains(&i));
+        let mut body = BodyIndex::default();
+        for (i, block) in doc.prose() {
+            if in_faq(i) {
+                continue;
+            }
+            let terms = self.terms(block);
+            for (stem, &s) in terms.stems.iter().zip(&terms.sentence_of) {
+                body.words.entry(stem.clone()).or_default().push((i, s));
+            }
+            body.pairs
+                .extend(pairs(&terms.stems).map(|(a, b)| (a.to_string(), b.to_string())));
+            body.facts.extend(terms.facts);
+            // Facts are also words of the body, whatever their case.
+            body.facts.extend(terms.stems);
+        }
+        for faq in &doc.faqs {
+            for pair in &faq.pairs {
+                let answer_blocks = pair.answer.clone();
+                let mut stems = Vec::new();
+                let mut facts = HashSet::new();
+                for b in answer_blocks.clone() {
+                    let terms = self.terms(&doc.blocks[b]);
+                    stems.extend(terms.stems);
+                    facts.extend(terms.facts);
+                }
+                let distinct: HashSet<&String> = stems.iter().collect();
+                if distinct.len() < self.min_words {
+                    continue;
+                }
+                let answer_pairs: Vec<(&str, &str)> = pairs(&stems).collect();
+                let contained = answer_pairs
+                    .iter()
+                    .filter(|(a, b)| body.pairs.contains(&(a.to_string(), b.to_string())))
+                    .count();
+                let containment = contained as f64 / answer_pairs.len().max(1) as f64;
+                let overlap = distinct
+                    .iter()
+                    .filter(|w| body.words.contains_key(**w))
+                    .count() as f64
+                    / distinct.len() as f64;
+                let new_facts = facts.iter().any(|f| !body.facts.contains(f));
+                if new_facts || (containment < self.containment && overlap < self.word_overlap) {
+                    continue;
+                }
+                // The body sentences sharing the most words with the answer.
+                let mut score: HashMap<(usize, usize), usize> = HashMap::new();
+                for w in &distinct {
+                    let mut seen = HashSet::new();
+                    for &at in body.words.get(*w).into_iter().flatten() {
+                        if seen.insert(at) {
+                            *score.entry(at).or_default() += 1;
+                        }
+                    }
+                }
+                let mut ranked: Vec<((usize, usize), usize)> = score.into_iter().collect();
+                ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                let floor = (distinct.len() / 4).max(2);
+                let mut related: Vec<Span> = ranked
+                    .iter()
+                    .filter(|(_, n)| *n >= floor)
+                    .take(self.max_related)
+                    .map(|((b, s), _)| doc.blocks[*b].sentences[*s].span)
+                    .collect();
+                related.sort();
+                if related.is_empty() {
+                    // Without a passage to point at, the claim "repeats the article" is unproven.
+                    continue;
+                }
+                let span = doc.blocks_span(answer_blocks.clone());
+                let span = answer_text_span(doc, answer_blocks).unwrap_or(span);
+                let percent = (overlap.max(containment) * 100.0).round().to_string();
+                let mut d = rule.diagnostic(span, &[("percent", &percent)]);
+                for r in related {
+                    d = d.with_related(r, "said here");
+                }
+                out.push(d);
+            }
+        }
+    }
+
+    fn check_paragraphs(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        // Shingle → earlier blocks that have it.
+        let mut index: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+        let mut shingle_counts: HashMap<usize, usize> = HashMap::new();
+        self.check_questions(doc, rule, out);
+        let questions: HashSet<usize> = doc
+            .faqs
+            .iter()
+            .flat_map(|f| f.pairs.iter().map(|p| p.question))
+            .collect();
+        for (i, block) in doc.prose() {
+            if !matches!(
+                block.kind,
+                BlockKind::Paragraph | BlockKind::ListItem | BlockKind::BlockQuote
+            ) || questions.contains(&i)
+            {
+                continue;
+            }
+            let terms = self.terms(block);
+            if terms.stems.len() < self.min_words {
+                continue;
+            }
+            let shingles: HashSet<(String, String, String)> = terms
+                .stems
+                .windows(3)
+                .map(|w| (w[0].clone(), w[1].clone(), w[2].clone()))
+                .collect();
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for sh in &shingles {
+                for &earlier in index.get(sh).into_iter().flatten() {
+                    *shared.entry(earlier).or_default() += 1;
+                }
+            }
+            let best = shared
+                .iter()
+                .map(|(&e, &n)| {
+                    let union = shingles.len() + shingle_counts[&e] - n;
+                    (e, n as f64 / union.max(1) as f64)
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            if let Some((earlier, jaccard)) = best
+                && jaccard >= self.containment
+            {
+                let first = &doc.blocks[earlier];
+                let percent = (jaccard * 100.0).round().to_string();
+                let span = block.source_span(0..block.text.len());
+                out.push(
+                    rule.diagnostic(span, &[("percent", &percent)])
+                        .with_related(first.source_span(0..first.text.len()), "first said here"),
+                );
+                continue;
+            }
+            shingle_counts.insert(i, shingles.len());
+            for sh in shingles {
+                index.entry(sh).or_default().push(i);
+            }
+        }
+    }
+}
+
+impl NearDuplicate {
+    /// A question asked twice in one FAQ: the same content words, however phrased ("How do I
+    /// apply?" / "How can I apply?"). FAQs are short, so questions are compared pairwise.
+    fn check_questions(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        for faq in &doc.faqs {
+            let mut seen: Vec<(usize, HashSet<String>)> = Vec::new();
+            for pair in &faq.pairs {
+                let block = &doc.blocks[pair.question];
+                let words: HashSet<String> = block
+                    .words
+                    .iter()
+                    .map(|w| block.text[w.text.clone()].to_lowercase())
+                    .filter(|w| {
+                        !QUESTION_WORDS.contains(&w.as_str()) && !self.stop_words.contains(w)
+                    })
+                    .map(|w| stem(&w))
+                    .collect();
+                if words.is_empty() {
+                    continue;
+                }
+                let earlier = seen.iter().find(|(_, other)| {
+                    let shared = words.intersection(other).count();
+                    shared as f64 / words.union(other).count() as f64 >= self.containment
+                });
+                if let Some((first, _)) = earlier {
+                    let first = &doc.blocks[*first];
+                    out.push(
+                        rule.diagnostic(
+                            block.source_span(0..block.text.len()),
+                            &[("percent", "100")],
+                        )
+                        .with_related(first.source_span(0..first.text.len()), "first asked here"),
+                    );
+                } else {
+                    seen.push((pair.question, words));
+                }
+            }
+        }
+    }
+}
+
+/// Words that only make a sentence a question.
+const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "why", "when", "where", "who", "which", "do", "does", "did", "can", "could",
+    "should", "would", "will", "i", "we", "you", "is", "are", "be", "being", "been", "was", "were",
+    "a", "an", "the", "to", "my", "q",
+];
+
+/// The answer's visible text, from its first to its last character (without list markers).
+fn answer_text_span(doc: &Document<'_>, blocks: std::ops::Range<usize>) -> Option<Span> {
+    let first = &doc.blocks[blocks.start];
+    let last = &doc.blocks[blocks.end - 1];
+    let start = first.source_span(0..first.text.len()).start;
+    let end = last.source_span(0..last.text.len()).end;
+    (start < end).then_some(Span::new(start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stem;
+
+    #[test]
+    fn stems_meet() {
+        assert_eq!(stem("defecting"), stem("defection"));
+        assert_eq!(stem("defections"), stem("defect"));
+        assert_eq!(stem("casualties"), stem("casualty"));
+        assert_eq!(stem("forces"), stem("force"));
+        assert_eq!(stem("disillusionment"), stem("disillusioned"));
+        assert_eq!(stem("Russia’s"), stem("Russia"));
+    }
+}
