@@ -274,7 +274,8 @@ impl NearDuplicate {
                 }
                 let mut ranked: Vec<((usize, usize), usize)> = score.into_iter().collect();
                 ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                let floor = (distinct.len() / 4).max(2);
+                // A passage must share a good part of the answer to be shown as its source.
+                let floor = (distinct.len() * 2 / 5).max(2);
                 let mut related: Vec<Span> = ranked
                     .iter()
                     .filter(|(_, n)| *n >= floor)
