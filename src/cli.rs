@@ -10,7 +10,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::lint::{self, Input};
+use crate::config::{self, Config, ConfigError};
+use crate::diagnostic::Severity;
+use crate::fix;
+use crate::lint::{self, FileReport, Input, Settings};
 use crate::render::{self, OutputFormat, RenderOptions, Summary};
 use crate::rules::kinds::KINDS;
 use crate::rules::{RuleError, RuleSet, testing};
@@ -53,6 +56,12 @@ enum Command {
         /// A folder of rule files to test instead of the built-in rules.
         dir: Option<PathBuf>,
     },
+    /// Write a commented starter `draftlint.toml` in the current folder.
+    Init {
+        /// Overwrite an existing draftlint.toml.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +95,27 @@ struct CheckArgs {
     /// When to colour the human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Use this config file instead of the discovered draftlint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore draftlint.toml files.
+    #[arg(long)]
+    no_config: bool,
+    /// The lowest severity that fails the run (exit 1); overrides the config's `fail-on`.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<Severity>,
+    /// Fail (exit 1) when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    max_warnings: Option<usize>,
+    /// Apply the fixes rules offer, writing files in place (atomically).
+    #[arg(long)]
+    fix: bool,
+    /// With --fix, print a unified diff instead of writing.
+    #[arg(long, requires = "fix")]
+    diff: bool,
+    /// Report suppression comments that suppress nothing.
+    #[arg(long)]
+    report_unused_suppressions: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -106,6 +136,17 @@ pub fn main() -> ExitCode {
             }
             if let Some(rule_err) = err.downcast_ref::<RuleError>() {
                 eprintln!("{}", render_rule_error(rule_err));
+            } else if let Some(config_err) = err.downcast_ref::<ConfigError>() {
+                eprintln!(
+                    "{}",
+                    render::render_source_error(
+                        &config_err.path,
+                        &config_err.text,
+                        config_err.span,
+                        &config_err.message,
+                        stderr_color(),
+                    )
+                );
             } else {
                 eprintln!("error: {err:#}");
             }
@@ -122,13 +163,17 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+fn stderr_color() -> bool {
+    io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
 pub fn render_rule_error(err: &RuleError) -> String {
     render::render_source_error(
         &err.origin,
         &err.text,
         err.span,
         &err.message,
-        io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        stderr_color(),
     )
 }
 
@@ -138,14 +183,55 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Rules(args) => list_rules(&args),
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::TestRules { dir } => test_rules(dir.as_deref()),
+        Command::Init { force } => init(force),
     }
 }
 
+fn init(force: bool) -> Result<u8> {
+    let path = Path::new(config::FILE_NAMES[0]);
+    if path.exists() && !force {
+        anyhow::bail!(
+            "{} already exists (use --force to overwrite)",
+            path.display()
+        );
+    }
+    std::fs::write(path, config::STARTER)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(EXIT_CLEAN)
+}
+
+fn load_config(args: &CheckArgs) -> Result<Config> {
+    Ok(if args.no_config {
+        Config::empty(PathBuf::from("."))
+    } else if let Some(path) = &args.config {
+        Config::load(path)?
+    } else {
+        let cwd = std::env::current_dir().context("cannot read the working folder")?;
+        Config::discover(&cwd)?
+    })
+}
+
 fn check(args: CheckArgs) -> Result<u8> {
-    let mut rules = RuleSet::load(&args.rules.rule_dirs)?;
-    rules
-        .select(&args.only, &args.disable)
-        .map_err(anyhow::Error::msg)?;
+    let config = load_config(&args)?;
+    let mut rule_dirs = config.rule_dirs.clone();
+    rule_dirs.extend(args.rules.rule_dirs.iter().cloned());
+    let mut rules = RuleSet::load(&rule_dirs)?;
+    if let Some(unknown) = config.rule_ids().find(|id| !rules.known_ids.contains(*id)) {
+        let path = config
+            .path
+            .as_ref()
+            .map_or(String::new(), |p| p.display().to_string());
+        anyhow::bail!("{path}: unknown rule `{unknown}` (see `draftlint rules`)");
+    }
+    let only = if args.only.is_empty() {
+        config.only.clone()
+    } else {
+        args.only.clone()
+    };
+    let mut disable = config.disable.clone();
+    disable.extend(args.disable.iter().cloned());
+    rules.select(&only, &disable).map_err(anyhow::Error::msg)?;
 
     let mut exit = EXIT_CLEAN;
     let paths = if args.paths.is_empty() {
@@ -153,7 +239,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     } else {
         args.paths.clone()
     };
-    let (inputs, walk_errors) = collect_inputs(&paths, &args);
+    let (inputs, walk_errors) = collect_inputs(&paths, &args, &config);
     for err in &walk_errors {
         eprintln!("error: {err}");
         exit = EXIT_ERROR;
@@ -167,11 +253,30 @@ fn check(args: CheckArgs) -> Result<u8> {
     } else {
         None
     };
-    let reports = lint::lint_inputs(inputs, stdin, &rules);
+    let settings = Settings {
+        rules: &rules,
+        config: Some(&config),
+        report_unused_suppressions: args.report_unused_suppressions,
+    };
+    let mut reports = lint::lint_inputs(inputs, stdin, &settings);
     for report in &reports {
         if let Err(err) = &report.outcome {
             eprintln!("error: {}: {err}", report.input.display);
             exit = EXIT_ERROR;
+        }
+    }
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if args.fix {
+        for report in &mut reports {
+            if fix_file(report, &settings, args.diff, &mut out)? {
+                exit = EXIT_ERROR;
+            }
+        }
+        if args.diff {
+            out.flush()?;
+            return Ok(exit);
         }
     }
 
@@ -180,8 +285,6 @@ fn check(args: CheckArgs) -> Result<u8> {
         ColorChoice::Never => false,
         ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
     render::write_report(
         args.format,
         &reports,
@@ -191,15 +294,91 @@ fn check(args: CheckArgs) -> Result<u8> {
     )?;
     out.flush()?;
 
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let summary = Summary::of(&reports);
-    if exit == EXIT_CLEAN && summary.errors > 0 {
+    let failing = reports
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().ok())
+        .flat_map(|l| &l.diagnostics)
+        .any(|d| d.severity >= fail_on);
+    let too_many_warnings = args.max_warnings.is_some_and(|max| summary.warnings > max);
+    if exit == EXIT_CLEAN && (failing || too_many_warnings) {
         exit = EXIT_FINDINGS;
     }
     Ok(exit)
 }
 
+/// Applies fixes to one file until none are left (at most a few passes), then writes it or
+/// prints its diff. Returns whether the file could not be written.
+fn fix_file(
+    report: &mut FileReport,
+    settings: &Settings<'_>,
+    diff: bool,
+    out: &mut dyn Write,
+) -> Result<bool> {
+    const MAX_PASSES: usize = 10;
+    let Some(path) = report.input.path.clone() else {
+        return Ok(false);
+    };
+    let format = report.input.format;
+    let Ok(linted) = &mut report.outcome else {
+        return Ok(false);
+    };
+    let original = linted.source.text.clone();
+    let mut text = original.clone();
+    let mut diagnostics = std::mem::take(&mut linted.diagnostics);
+    let mut total = 0;
+    for _ in 0..MAX_PASSES {
+        let (fixed, applied) = fix::apply_fixes(&text, &diagnostics);
+        if applied == 0 {
+            break;
+        }
+        total += applied;
+        text = fixed;
+        diagnostics = lint::lint_with(&text, format, Some(&path), settings);
+    }
+    linted.diagnostics = diagnostics;
+    if total == 0 {
+        return Ok(false);
+    }
+    if diff {
+        write!(
+            out,
+            "{}",
+            fix::unified_diff(&report.input.display, &original, &text)
+        )?;
+        linted.source.text = text;
+        return Ok(false);
+    }
+    let bom = "\u{feff}";
+    let prefix = if linted.source.bom_len > 0 { bom } else { "" };
+    let before = format!("{prefix}{original}");
+    let after = format!("{prefix}{text}");
+    match fix::write_atomic(&path, before.as_bytes(), after.as_bytes()) {
+        Ok(()) => {
+            eprintln!(
+                "fixed {total} issue{} in {}",
+                if total == 1 { "" } else { "s" },
+                report.input.display
+            );
+            linted.source.text = text;
+            Ok(false)
+        }
+        Err(err) => {
+            eprintln!("error: {}: {err}", report.input.display);
+            // Report what the file on disk still holds.
+            linted.diagnostics = lint::lint_with(&original, format, Some(&path), settings);
+            Ok(true)
+        }
+    }
+}
+
 /// Files to lint, in a deterministic order, and the paths that could not be walked.
-fn collect_inputs(paths: &[PathBuf], args: &CheckArgs) -> (Vec<Input>, Vec<String>) {
+fn collect_inputs(
+    paths: &[PathBuf],
+    args: &CheckArgs,
+    config: &Config,
+) -> (Vec<Input>, Vec<String>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -230,7 +409,10 @@ fn collect_inputs(paths: &[PathBuf], args: &CheckArgs) -> (Vec<Input>, Vec<Strin
             match entry {
                 Ok(entry) => {
                     let p = entry.path();
-                    if entry.file_type().is_some_and(|t| t.is_file()) && is_draft(p) {
+                    if entry.file_type().is_some_and(|t| t.is_file())
+                        && is_draft(p)
+                        && !config.is_excluded(p)
+                    {
                         found.push(input_for(p, args));
                     }
                 }

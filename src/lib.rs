@@ -6,10 +6,13 @@
 //! rule *kinds* written in Rust.
 
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod fix;
 pub mod lint;
 pub mod render;
 pub mod rules;
 pub mod source;
 pub mod span;
+pub mod suppress;

@@ -4,10 +4,31 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use crate::rules::RuleSet;
 use crate::source::{FileError, Format, SourceText};
+use crate::suppress;
+
+/// What a run lints with.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings<'a> {
+    pub rules: &'a RuleSet,
+    /// Severity changes and per-glob overrides; `None` lints with the rules as they are.
+    pub config: Option<&'a Config>,
+    pub report_unused_suppressions: bool,
+}
+
+impl<'a> Settings<'a> {
+    pub fn new(rules: &'a RuleSet) -> Self {
+        Settings {
+            rules,
+            config: None,
+            report_unused_suppressions: false,
+        }
+    }
+}
 
 /// A file to lint: where it is, how to show its path, and its format.
 #[derive(Clone, Debug)]
@@ -32,18 +53,43 @@ pub struct Linted {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Lints one text.
+/// Lints one text with the rules as they are (inline suppressions honoured).
 pub fn lint_text(text: &str, format: Format, rules: &RuleSet) -> Vec<Diagnostic> {
+    lint_with(text, format, None, &Settings::new(rules))
+}
+
+/// Lints one text with a run's settings; `path` selects per-glob overrides.
+pub fn lint_with(
+    text: &str,
+    format: Format,
+    path: Option<&Path>,
+    settings: &Settings<'_>,
+) -> Vec<Diagnostic> {
     let doc = Document::parse(text, format);
-    rules.check(&doc)
+    let found = settings.rules.check(&doc);
+    let mut diagnostics = suppress::apply(
+        &doc,
+        found,
+        &settings.rules.known_ids,
+        settings.report_unused_suppressions,
+    );
+    if let Some(config) = settings.config {
+        config.adjust(path, &mut diagnostics);
+    }
+    diagnostics
 }
 
 /// Lints a decoded file. A bug in a rule must cost one file, not the run: a panic becomes
 /// this file's error.
-fn lint_source(source: SourceText, format: Format, rules: &RuleSet) -> Result<Linted, FileError> {
+pub fn lint_source(
+    source: SourceText,
+    format: Format,
+    path: Option<&Path>,
+    settings: &Settings<'_>,
+) -> Result<Linted, FileError> {
     let text = &source.text;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        lint_text(text, format, rules)
+        lint_with(text, format, path, settings)
     }));
     match result {
         Ok(diagnostics) => Ok(Linted {
@@ -62,19 +108,29 @@ fn lint_source(source: SourceText, format: Format, rules: &RuleSet) -> Result<Li
 }
 
 /// Lints one file, reading it from disk.
-pub fn lint_path(path: &Path, format: Format, rules: &RuleSet) -> Result<Linted, FileError> {
-    lint_source(SourceText::read(path)?, format, rules)
+pub fn lint_path(
+    path: &Path,
+    format: Format,
+    settings: &Settings<'_>,
+) -> Result<Linted, FileError> {
+    lint_source(SourceText::read(path)?, format, Some(path), settings)
 }
 
 /// Lints files in parallel; the reports come back in input order.
-pub fn lint_inputs(inputs: Vec<Input>, stdin: Option<Vec<u8>>, rules: &RuleSet) -> Vec<FileReport> {
+pub fn lint_inputs(
+    inputs: Vec<Input>,
+    stdin: Option<Vec<u8>>,
+    settings: &Settings<'_>,
+) -> Vec<FileReport> {
     inputs
         .into_par_iter()
         .map(|input| {
             let outcome = match &input.path {
-                Some(path) => lint_path(path, input.format, rules),
-                None => SourceText::decode(stdin.clone().unwrap_or_default())
-                    .and_then(|source| lint_source(source, input.format, rules)),
+                Some(path) => lint_path(path, input.format, settings),
+                None => SourceText::decode(stdin.clone().unwrap_or_default()).and_then(|source| {
+                    let name = Path::new(&input.display);
+                    lint_source(source, input.format, Some(name), settings)
+                }),
             };
             FileReport { input, outcome }
         })

@@ -64,7 +64,8 @@ pub fn diagnostic_value(
     })
 }
 
-pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+/// Every diagnostic of the run as JSON values, in output order.
+fn all_values(reports: &[FileReport]) -> Vec<Value> {
     let mut diagnostics = Vec::new();
     for report in reports {
         let Ok(linted) = &report.outcome else {
@@ -82,6 +83,20 @@ pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<(
             ));
         }
     }
+    diagnostics
+}
+
+/// JSON Lines: one diagnostic object per line, nothing else.
+pub(super) fn write_lines(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    for value in all_values(reports) {
+        serde_json::to_writer(&mut *out, &value)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let diagnostics = all_values(reports);
     let summary = Summary::of(reports);
     let doc = json!({
         "version": JSON_VERSION,

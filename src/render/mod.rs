@@ -4,8 +4,11 @@
 //! input order) and writes one output; positions are turned into lines and columns here and
 //! only here, by [`Located`].
 
+mod checkstyle;
+mod github;
 mod human;
 mod json;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -14,6 +17,7 @@ use crate::lint::FileReport;
 use crate::rules::RuleSet;
 use crate::span::{LineIndex, Position, Span};
 
+pub use github::{escape_data, escape_property};
 pub use human::{render_diagnostic, render_source_error};
 
 /// `--format` values.
@@ -24,6 +28,14 @@ pub enum OutputFormat {
     Human,
     /// One JSON object with every diagnostic.
     Json,
+    /// One JSON object per line, one line per diagnostic.
+    Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (inline annotations).
+    Github,
+    /// Checkstyle 4.3 XML (reviewdog, Jenkins).
+    Checkstyle,
 }
 
 /// Options shared by printers.
@@ -84,10 +96,13 @@ pub fn write_report(
     options: RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let _ = rules;
     match format {
         OutputFormat::Human => human::write(reports, options, out),
         OutputFormat::Json => json::write(reports, out),
+        OutputFormat::Jsonl => json::write_lines(reports, out),
+        OutputFormat::Sarif => sarif::write(reports, rules, out),
+        OutputFormat::Github => github::write(reports, out),
+        OutputFormat::Checkstyle => checkstyle::write(reports, out),
     }
 }
 

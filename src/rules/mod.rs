@@ -121,6 +121,8 @@ impl RuleMeta {
 #[derive(Debug, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Every loaded rule id, selected or not: suppressions may name any of them.
+    pub known_ids: std::collections::HashSet<String>,
 }
 
 impl RuleSet {
@@ -142,6 +144,7 @@ impl RuleSet {
             }
         }
         set.resolve()?;
+        set.known_ids = set.rules.iter().map(|r| r.meta.id.clone()).collect();
         Ok(set)
     }
 

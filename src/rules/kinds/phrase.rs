@@ -37,7 +37,8 @@ pub enum Scope {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FixAction {
-    /// Delete the whole block (line, paragraph or list item) holding the match.
+    /// Delete the whole block (line, paragraph or list item) holding the match, when the
+    /// match is all the block says.
     DeleteBlock,
     /// Delete the sentence holding the match.
     DeleteSentence,
@@ -179,7 +180,18 @@ impl Phrase {
 
     fn fix_for(&self, doc: &Document<'_>, block: &Block, range: &Range<usize>) -> Option<Fix> {
         let span = match self.fix? {
-            FixAction::DeleteBlock => whole_lines(doc.source, block.span),
+            FixAction::DeleteBlock => {
+                // Only a block that is nothing but the match goes; text around it is someone's.
+                let rest = |t: &str| {
+                    t.trim()
+                        .trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace())
+                        .to_string()
+                };
+                if rest(&block.text) != rest(&block.text[range.clone()]) {
+                    return None;
+                }
+                whole_lines(doc.source, block.span)
+            }
             FixAction::DeleteSentence => {
                 let sentence = &block.sentences[block.sentence_at(range.start)?];
                 let mut span = sentence.span;

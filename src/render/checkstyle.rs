@@ -1,0 +1,55 @@
+//! Checkstyle 4.3 XML, read by reviewdog, Jenkins and many CI dashboards.
+
+use std::io::{self, Write};
+
+use super::Located;
+use crate::lint::FileReport;
+use crate::span::LineIndex;
+
+/// Escapes text for an XML attribute value.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            // Characters XML 1.0 cannot hold at all.
+            c if (c as u32) < 0x20 => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(out, r#"<checkstyle version="4.3">"#)?;
+    for report in reports {
+        let Ok(linted) = &report.outcome else {
+            continue;
+        };
+        let text = &linted.source.text;
+        let index = LineIndex::new(text);
+        writeln!(out, r#"  <file name="{}">"#, escape(&report.input.display))?;
+        for d in &linted.diagnostics {
+            let at = Located::new(text, &index, d.span);
+            writeln!(
+                out,
+                r#"    <error line="{}" column="{}" severity="{}" message="{}" source="draftlint.{}"/>"#,
+                at.start.line,
+                at.start.column,
+                d.severity.as_str(),
+                escape(&d.message),
+                escape(&d.rule),
+            )?;
+        }
+        writeln!(out, "  </file>")?;
+    }
+    writeln!(out, "</checkstyle>")
+}

@@ -1,0 +1,160 @@
+//! Inline suppressions: `<!-- draftlint-disable rule -->` … `<!-- draftlint-enable -->`,
+//! `<!-- draftlint-disable-next-line rule -->`, and in plain text a line
+//! `draftlint-disable-next-line rule`.
+//!
+//! Suppressions live in the draft, next to the text they excuse, so a reviewer sees them. A
+//! suppression naming an unknown rule is reported (a typo must not silently disable nothing),
+//! and with `--report-unused-suppressions` so is one that suppresses nothing.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::Document;
+use crate::span::{LineIndex, Span};
+
+pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
+pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+
+#[derive(Debug)]
+struct Suppression {
+    comment: Span,
+    /// Rule ids; empty means every rule.
+    rules: Vec<String>,
+    /// The bytes it covers.
+    covers: Span,
+    used: bool,
+}
+
+enum Directive {
+    Disable(Vec<String>),
+    Enable(Vec<String>),
+    DisableNextLine(Vec<String>),
+}
+
+fn parse(comment: &str) -> Option<Directive> {
+    let body = comment
+        .trim()
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->")
+        .trim();
+    let (word, rest) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
+    let rules: Vec<String> = rest
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+        .collect();
+    match word {
+        "draftlint-disable" => Some(Directive::Disable(rules)),
+        "draftlint-enable" => Some(Directive::Enable(rules)),
+        "draftlint-disable-next-line" => Some(Directive::DisableNextLine(rules)),
+        _ => None,
+    }
+}
+
+/// Drops suppressed diagnostics and adds findings about the suppressions themselves.
+pub fn apply(
+    doc: &Document<'_>,
+    diagnostics: Vec<Diagnostic>,
+    known: &HashSet<String>,
+    report_unused: bool,
+) -> Vec<Diagnostic> {
+    if doc.comments.is_empty() {
+        return diagnostics;
+    }
+    let index = LineIndex::new(doc.source);
+    let mut suppressions: Vec<Suppression> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut meta = Vec::new();
+    for comment in &doc.comments {
+        let Some(directive) = parse(&comment.text) else {
+            continue;
+        };
+        let named = match &directive {
+            Directive::Disable(r) | Directive::Enable(r) | Directive::DisableNextLine(r) => r,
+        };
+        for rule in named.iter().filter(|r| !known.contains(*r)) {
+            meta.push(
+                Diagnostic::new(
+                    INVALID_SUPPRESSION,
+                    Severity::Warning,
+                    comment.span,
+                    format!("unknown rule `{rule}` in a suppression comment"),
+                )
+                .with_help(Some("check the id with `draftlint rules`".to_string())),
+            );
+        }
+        match directive {
+            Directive::Disable(rules) => {
+                open.push(suppressions.len());
+                suppressions.push(Suppression {
+                    comment: comment.span,
+                    rules,
+                    covers: Span::new(comment.span.end, doc.source.len()),
+                    used: false,
+                });
+            }
+            Directive::Enable(rules) => {
+                // Close the disables this enable names (all of them when it names none).
+                open.retain(|&i| {
+                    let s = &mut suppressions[i];
+                    let closes = rules.is_empty() || s.rules.iter().any(|r| rules.contains(r));
+                    if closes {
+                        s.covers.end = comment.span.start;
+                    }
+                    !closes
+                });
+            }
+            Directive::DisableNextLine(rules) => {
+                let next = index.line_of(comment.span.end) + 1;
+                if next < index.line_count() {
+                    let start = index.line_start(next);
+                    let end = if next + 1 < index.line_count() {
+                        index.line_start(next + 1)
+                    } else {
+                        doc.source.len()
+                    };
+                    suppressions.push(Suppression {
+                        comment: comment.span,
+                        rules,
+                        covers: Span::new(start, end),
+                        used: false,
+                    });
+                }
+            }
+        }
+    }
+    let mut kept: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|d| {
+            let mut suppressed = false;
+            for s in suppressions.iter_mut() {
+                let covers = s.covers.start <= d.span.start
+                    && d.span.start < s.covers.end.max(s.covers.start + 1);
+                if covers && (s.rules.is_empty() || s.rules.contains(&d.rule)) {
+                    s.used = true;
+                    suppressed = true;
+                }
+            }
+            !suppressed
+        })
+        .collect();
+    if report_unused {
+        for s in suppressions.iter().filter(|s| !s.used) {
+            meta.push(
+                Diagnostic::new(
+                    UNUSED_SUPPRESSION,
+                    Severity::Warning,
+                    s.comment,
+                    "this suppression suppresses nothing",
+                )
+                .with_help(Some("remove the comment".to_string())),
+            );
+        }
+    }
+    kept.extend(meta);
+    kept.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+    });
+    kept
+}

@@ -1,0 +1,143 @@
+//! Machine formats for CI: exact output on a fixture, SARIF validated against the official
+//! 2.1.0 schema, checkstyle parsed as XML, GitHub workflow-command escaping.
+
+use std::process::Command;
+
+const FIXTURE: &str = "tests/fixtures/formats/mixed.md";
+
+fn run(format: &str, path: &str) -> (String, Option<i32>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_draftlint"))
+        .args(["check", "--no-config", "--format", format, path])
+        .output()
+        .expect("run draftlint");
+    (
+        String::from_utf8(out.stdout).expect("UTF-8 output"),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn github_annotations() {
+    let (out, code) = run("github", FIXTURE);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn github_escaping() {
+    use draftlint::render::{escape_data, escape_property};
+    assert_eq!(escape_data("100% sure\r\nnext"), "100%25 sure%0D%0Anext");
+    assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+}
+
+#[test]
+fn checkstyle_is_valid_xml_with_every_finding() {
+    let (out, _) = run("checkstyle", FIXTURE);
+    insta::assert_snapshot!(out);
+    let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "checkstyle");
+    assert_eq!(root.attribute("version"), Some("4.3"));
+    let file = root.children().find(|n| n.has_tag_name("file")).unwrap();
+    assert_eq!(file.attribute("name"), Some(FIXTURE));
+    let errors: Vec<_> = file
+        .children()
+        .filter(|n| n.has_tag_name("error"))
+        .collect();
+    let (json, _) = run("json", FIXTURE);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(errors.len(), json["diagnostics"].as_array().unwrap().len());
+    // Quotes in messages survive escaping.
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.attribute("message").unwrap().contains("\"Critics say\""))
+    );
+}
+
+#[test]
+fn jsonl_has_one_diagnostic_per_line() {
+    let (out, _) = run("jsonl", FIXTURE);
+    let (json, _) = run("json", FIXTURE);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&lines, json["diagnostics"].as_array().unwrap());
+}
+
+fn sarif_schema() -> jsonschema::Validator {
+    let mut schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/sarif-schema-2.1.0.json").unwrap(),
+    )
+    .unwrap();
+    // The official schema's `run.language` pattern has a stray `]` that ECMA-262 accepts and
+    // Rust regex engines reject when the schema itself is checked. We emit no `language`, so
+    // the intended pattern (a language tag such as "en" or "en-US") stands in for it.
+    for owner in ["run", "toolComponent"] {
+        let language = &mut schema["definitions"][owner]["properties"]["language"]["pattern"];
+        assert_eq!(language, "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$");
+        *language = serde_json::json!("^[a-zA-Z]{2}(?:-[a-zA-Z]{2})?$");
+    }
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+fn assert_valid_sarif(path: &str) -> serde_json::Value {
+    let (out, _) = run("sarif", path);
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let validator = sarif_schema();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+    log
+}
+
+#[test]
+fn sarif_validates_and_matches_json_columns() {
+    for path in [FIXTURE, "examples/north-korea-draft.txt"] {
+        let log = assert_valid_sarif(path);
+        let run = &log["runs"][0];
+        assert_eq!(log["version"], "2.1.0");
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        assert_eq!(run["tool"]["driver"]["name"], "draftlint");
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let (json, _) = self::run("json", path);
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let diagnostics = json["diagnostics"].as_array().unwrap();
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), diagnostics.len());
+        for (r, d) in results.iter().zip(diagnostics) {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            assert_eq!(region["startLine"], d["line"]);
+            assert_eq!(region["startColumn"], d["column"]);
+            assert_eq!(region["endLine"], d["end_line"]);
+            assert_eq!(region["endColumn"], d["end_column"]);
+            assert_eq!(r["ruleId"], d["rule"]);
+            let index = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index]["id"], d["rule"]);
+            assert_eq!(
+                r["relatedLocations"].as_array().map_or(0, Vec::len),
+                d["related"].as_array().unwrap().len()
+            );
+            assert_eq!(r.get("fixes").is_some(), !d["fix"].is_null());
+        }
+    }
+}
+
+#[test]
+fn sarif_snapshot() {
+    let (out, _) = run("sarif", FIXTURE);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sarif_validator_rejects_a_broken_log() {
+    let validator = sarif_schema();
+    let (out, _) = run("sarif", FIXTURE);
+    let mut log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    log["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+    assert!(!validator.is_valid(&log));
+}
