@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod fix;
 pub mod lint;
+pub mod pattern;
 pub mod render;
 pub mod rules;
 pub mod source;

@@ -91,7 +91,7 @@ pub struct BlockBuilder {
 }
 
 static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::pattern::compile(concat!(
         r"(?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\x22]",
         r"|\bwww\.[a-z0-9-]+\.[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\x22]",
         // Template expressions of static-site generators (Hugo shortcodes, Liquid, Jinja).

@@ -128,9 +128,16 @@ pub struct RuleSet {
 impl RuleSet {
     /// The built-in rules.
     pub fn builtin() -> Result<RuleSet, RuleError> {
+        use rayon::prelude::*;
+        // Compiling patterns is most of start-up; rule files compile independently, so in
+        // parallel.
+        let rules: Vec<Rule> = BUILTIN_RULE_FILES
+            .par_iter()
+            .map(|(name, text)| load::load_rule(text, Origin::Builtin(name)))
+            .collect::<Result<_, _>>()?;
         let mut set = RuleSet::default();
-        for (name, text) in BUILTIN_RULE_FILES {
-            set.insert(load::load_rule(text, Origin::Builtin(name))?);
+        for rule in rules {
+            set.insert(rule);
         }
         Ok(set)
     }

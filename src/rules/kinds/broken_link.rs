@@ -89,7 +89,7 @@ documented_kind! {
 
 /// `Publisher – Title`: a short name, a dash with spaces, a title starting with a capital.
 static PUBLISHER_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::pattern::compile(
         r"^(?P<publisher>[\p{Lu}\d][^–—:|,\n]{0,48}?)\s+[–—|-]\s+(?P<title>[\p{Lu}\d\x22“‘'].*)$",
     )
     .expect("built-in pattern")
@@ -97,7 +97,7 @@ static PUBLISHER_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A bibliographic citation ("Lee, G. (2010) …"): complete without a link.
 static CITATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\((?:1[6-9]|20)\d\d[a-z]?\)|\bdoi:|\bISBN\b|\bpp?\.\s*\d")
+    crate::pattern::compile(r"\((?:1[6-9]|20)\d\d[a-z]?\)|\bdoi:|\bISBN\b|\bpp?\.\s*\d")
         .expect("built-in pattern")
 });
 
@@ -108,7 +108,7 @@ const NAME_PARTICLES: &[&str] = &[
 
 /// Link syntax left as text because it did not parse.
 static UNPARSED_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::pattern::compile(concat!(
         // `[text] (https://…)`: a space between `]` and `(`.
         r"\[[^\[\]\n]{1,200}\]\s+\((?:https?://|www\.|/|\.\.?/)[^()\s]*\)",
         // `[text](https://a.b/c d)`: a space in the destination.
@@ -150,7 +150,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             .iter()
             .map(|s| regex::escape(s))
             .collect();
-        let bare_domain = Regex::new(&format!(
+        let bare_domain = crate::pattern::compile(&format!(
             r"(?i)^(?:www\.[\w-]+\.|[\w-]+(?:\.[\w-]+)*\.(?:{})(?:/|$))",
             if suffixes.is_empty() {
                 "com".to_string()
@@ -168,7 +168,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             None
         } else {
             Some(
-                Regex::new(&format!("(?i){}", promises.join("|")))
+                crate::pattern::compile(&format!("(?i){}", promises.join("|")))
                     .map_err(|e| KindError::new(format!("invalid link promise: {e}"), None))?,
             )
         };

@@ -124,12 +124,12 @@ pub(crate) fn compile_alternation(
     }
     let flags = if case_sensitive { "" } else { "(?i)" };
     let joined: Vec<String> = parts.iter().map(|(p, _)| format!("(?:{p})")).collect();
-    match Regex::new(&format!("{flags}(?m:{})", joined.join("|"))) {
+    match crate::pattern::compile(&format!("{flags}(?m:{})", joined.join("|"))) {
         Ok(regex) => Ok(Some(regex)),
         Err(_) => {
             // Find the culprit to point at it; only on the error path.
             for (pattern, span) in parts {
-                if let Err(err) = Regex::new(pattern) {
+                if let Err(err) = crate::pattern::compile(pattern) {
                     return Err(KindError::new(format!("invalid pattern: {err}"), *span));
                 }
             }

@@ -151,13 +151,32 @@ fn stem(word: &str) -> String {
     w
 }
 
-/// The normalised content words of a range of a block, with their sentence.
+/// The normalised content words of a block (as hashes of their stems: comparing and indexing
+/// numbers allocates nothing), with their sentence.
 struct Terms {
-    stems: Vec<String>,
+    stems: Vec<u64>,
     sentence_of: Vec<usize>,
     /// Numbers and capitalised words not at a sentence start: the facts a text states.
-    facts: HashSet<String>,
+    facts: HashSet<u64>,
 }
+
+/// FNV-1a: a fast, stable hash for short strings.
+fn hash(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn stem_hash(word: &str) -> u64 {
+    hash(&stem(word))
+}
+
+/// Posting lists longer than this belong to words or phrases too common to tell passages
+/// apart; they are not extended, which keeps the cost linear on long documents.
+const MAX_POSTINGS: usize = 64;
 
 impl NearDuplicate {
     fn terms(&self, block: &Block) -> Terms {
@@ -172,12 +191,12 @@ impl NearDuplicate {
                 let lower = text.to_lowercase();
                 let first = text.chars().next().unwrap_or(' ');
                 if first.is_numeric() || (first.is_uppercase() && i > 0) {
-                    terms.facts.insert(stem(text));
+                    terms.facts.insert(stem_hash(text));
                 }
                 if self.stop_words.contains(&lower) || text.chars().all(|c| !c.is_alphanumeric()) {
                     continue;
                 }
-                terms.stems.push(stem(text));
+                terms.stems.push(stem_hash(text));
                 terms.sentence_of.push(s);
             }
         }
@@ -186,17 +205,16 @@ impl NearDuplicate {
 }
 
 /// Word-pair shingles of a stem sequence.
-fn pairs(stems: &[String]) -> impl Iterator<Item = (&str, &str)> {
-    stems.windows(2).map(|w| (w[0].as_str(), w[1].as_str()))
+fn pairs(stems: &[u64]) -> impl Iterator<Item = (u64, u64)> + '_ {
+    stems.windows(2).map(|w| (w[0], w[1]))
 }
 
 /// Where each stem and word pair occurs in the body: (block, sentence).
 #[derive(Default)]
-struct BodyIndex<'d> {
-    words: HashMap<String, Vec<(usize, usize)>>,
-    pairs: HashSet<(String, String)>,
-    facts: HashSet<String>,
-    _doc: std::marker::PhantomData<&'d ()>,
+struct BodyIndex {
+    words: HashMap<u64, Vec<(usize, usize)>>,
+    pairs: HashSet<(u64, u64)>,
+    facts: HashSet<u64>,
 }
 
 impl Check for NearDuplicate {
@@ -224,11 +242,13 @@ impl NearDuplicate {
                 continue;
             }
             let terms = self.terms(block);
-            for (stem, &s) in terms.stems.iter().zip(&terms.sentence_of) {
-                body.words.entry(stem.clone()).or_default().push((i, s));
+            for (&stem, &s) in terms.stems.iter().zip(&terms.sentence_of) {
+                let postings = body.words.entry(stem).or_default();
+                if postings.len() < MAX_POSTINGS {
+                    postings.push((i, s));
+                }
             }
-            body.pairs
-                .extend(pairs(&terms.stems).map(|(a, b)| (a.to_string(), b.to_string())));
+            body.pairs.extend(pairs(&terms.stems));
             body.facts.extend(terms.facts);
             // Facts are also words of the body, whatever their case.
             body.facts.extend(terms.stems);
@@ -243,19 +263,19 @@ impl NearDuplicate {
                     stems.extend(terms.stems);
                     facts.extend(terms.facts);
                 }
-                let distinct: HashSet<&String> = stems.iter().collect();
+                let distinct: HashSet<u64> = stems.iter().copied().collect();
                 if distinct.len() < self.min_words {
                     continue;
                 }
-                let answer_pairs: Vec<(&str, &str)> = pairs(&stems).collect();
+                let answer_pairs: Vec<(u64, u64)> = pairs(&stems).collect();
                 let contained = answer_pairs
                     .iter()
-                    .filter(|(a, b)| body.pairs.contains(&(a.to_string(), b.to_string())))
+                    .filter(|p| body.pairs.contains(p))
                     .count();
                 let containment = contained as f64 / answer_pairs.len().max(1) as f64;
                 let overlap = distinct
                     .iter()
-                    .filter(|w| body.words.contains_key(**w))
+                    .filter(|w| body.words.contains_key(*w))
                     .count() as f64
                     / distinct.len() as f64;
                 let new_facts = facts.iter().any(|f| !body.facts.contains(f));
@@ -266,7 +286,7 @@ impl NearDuplicate {
                 let mut score: HashMap<(usize, usize), usize> = HashMap::new();
                 for w in &distinct {
                     let mut seen = HashSet::new();
-                    for &at in body.words.get(*w).into_iter().flatten() {
+                    for &at in body.words.get(w).into_iter().flatten() {
                         if seen.insert(at) {
                             *score.entry(at).or_default() += 1;
                         }
@@ -301,7 +321,7 @@ impl NearDuplicate {
 
     fn check_paragraphs(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         // Shingle → earlier blocks that have it.
-        let mut index: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
         let mut shingle_counts: HashMap<usize, usize> = HashMap::new();
         self.check_questions(doc, rule, out);
         let questions: HashSet<usize> = doc
@@ -321,10 +341,10 @@ impl NearDuplicate {
             if terms.stems.len() < self.min_words {
                 continue;
             }
-            let shingles: HashSet<(String, String, String)> = terms
+            let shingles: HashSet<u64> = terms
                 .stems
                 .windows(3)
-                .map(|w| (w[0].clone(), w[1].clone(), w[2].clone()))
+                .map(|w| w[0].rotate_left(1) ^ w[1].rotate_left(17) ^ w[2].rotate_left(31))
                 .collect();
             let mut shared: HashMap<usize, usize> = HashMap::new();
             for sh in &shingles {
@@ -353,7 +373,10 @@ impl NearDuplicate {
             }
             shingle_counts.insert(i, shingles.len());
             for sh in shingles {
-                index.entry(sh).or_default().push(i);
+                let postings = index.entry(sh).or_default();
+                if postings.len() < MAX_POSTINGS {
+                    postings.push(i);
+                }
             }
         }
     }
@@ -364,17 +387,17 @@ impl NearDuplicate {
     /// apply?" / "How can I apply?"). FAQs are short, so questions are compared pairwise.
     fn check_questions(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         for faq in &doc.faqs {
-            let mut seen: Vec<(usize, HashSet<String>)> = Vec::new();
+            let mut seen: Vec<(usize, HashSet<u64>)> = Vec::new();
             for pair in &faq.pairs {
                 let block = &doc.blocks[pair.question];
-                let words: HashSet<String> = block
+                let words: HashSet<u64> = block
                     .words
                     .iter()
                     .map(|w| block.text[w.text.clone()].to_lowercase())
                     .filter(|w| {
                         !QUESTION_WORDS.contains(&w.as_str()) && !self.stop_words.contains(w)
                     })
-                    .map(|w| stem(&w))
+                    .map(|w| stem_hash(&w))
                     .collect();
                 if words.is_empty() {
                     continue;

@@ -61,7 +61,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         bad.sort_by_key(|b| std::cmp::Reverse(b.len()));
         let alternation: Vec<String> = bad.iter().map(|b| phrase_pattern(b)).collect();
         let flags = if params.case_sensitive { "" } else { "(?i)" };
-        let regex = Regex::new(&format!("{flags}(?:{})", alternation.join("|")))
+        let regex = crate::pattern::compile(&format!("{flags}(?:{})", alternation.join("|")))
             .map_err(|e| KindError::new(format!("invalid replacement table: {e}"), None))?;
         let key = |s: &str| normalise(s, params.case_sensitive);
         Ok(Substitution {

@@ -175,7 +175,8 @@ fn spanned_parts(list: &[Spanned<String>]) -> Vec<(String, Option<Span>)> {
 }
 
 fn regex(pattern: &str) -> Result<Regex, KindError> {
-    Regex::new(pattern).map_err(|e| KindError::new(format!("invalid word list: {e}"), None))
+    crate::pattern::compile(pattern)
+        .map_err(|e| KindError::new(format!("invalid word list: {e}"), None))
 }
 
 /// `(?:a|b)` or a pattern that never matches when the list is empty.
@@ -204,7 +205,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         );
         let quantity = regex(&quantity)?;
         let identifier_before = regex(&format!(
-            r"(?i)(?:^|[^\w])(?:{})\.?\s*#?\s*$",
+            r"(?i)(?:^|\b)(?:{})\.?\s*#?\s*$",
             words_alternation(&p.identifier_prefixes)
         ))?;
         let identifier_after = regex(&format!(
@@ -220,13 +221,13 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             words_alternation(&p.time_markers)
         ))?;
         let street_after = regex(&format!(
-            r"^(?:\s+\p{{Lu}}[\w'-]*){{1,3}}\s+(?:{})\b",
+            r"^(?:\s+\p{{Lu}}\S*){{1,3}}\s+(?:{})\b",
             words_alternation(&p.street_suffixes)
         ))?;
         let spanned_regex = |c: &Option<Spanned<String>>| -> Result<Option<Regex>, KindError> {
             c.as_ref()
                 .map(|c| {
-                    Regex::new(c.get_ref()).map_err(|e| {
+                    crate::pattern::compile(c.get_ref()).map_err(|e| {
                         KindError::new(format!("invalid pattern: {e}"), Some(Span::from(c.span())))
                     })
                 })

@@ -79,7 +79,7 @@ documented_kind! {
 /// A URL with a path, or a file name. A bare domain ("collegescorecard.ed.gov") names its
 /// site well enough and is not reported.
 static URL_OR_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:https?://|www\.)[^/\s]+/[^\s]*[^/\s]|[\w.-]+\.(?:pdf|docx?|xlsx?|pptx?|csv|zip|odt|ods))$")
+    crate::pattern::compile(r"(?i)^(?:(?:https?://|www\.)[^/\s]+/[^\s]*[^/\s]|[\w.-]+\.(?:pdf|docx?|xlsx?|pptx?|csv|zip|odt|ods))$")
         .expect("built-in pattern")
 });
 
