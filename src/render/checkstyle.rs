@@ -34,9 +34,13 @@ pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<(
         let Ok(linted) = &report.outcome else {
             continue;
         };
-        let text = &linted.source.text;
-        let index = LineIndex::new(text);
         writeln!(out, r#"  <file name="{}">"#, escape(&report.input.display))?;
+        let text = &linted.source.text;
+        let index = if linted.diagnostics.is_empty() {
+            LineIndex::new("")
+        } else {
+            LineIndex::new(text)
+        };
         for d in &linted.diagnostics {
             let at = Located::new(text, &index, d.span);
             writeln!(

@@ -132,6 +132,9 @@ pub(super) fn write(
             continue;
         };
         artifacts.push(json!({ "location": { "uri": uri(&report.input.display) } }));
+        if linted.diagnostics.is_empty() {
+            continue;
+        }
         let text = &linted.source.text;
         let index = LineIndex::new(text);
         for d in &linted.diagnostics {

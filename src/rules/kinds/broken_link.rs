@@ -193,6 +193,13 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
 
 /// Lower case, accents dropped, letters and digits only: "El País" → "elpais".
 fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     text.nfd()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)

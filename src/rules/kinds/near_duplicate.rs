@@ -125,16 +125,42 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
 
 /// A light English stemmer: enough for "defecting"/"defection", "casualties"/"casualty",
 /// "forces"/"force" to meet, without a dictionary.
+#[cfg(test)]
 fn stem(word: &str) -> String {
-    let mut w = word.to_lowercase().replace('’', "'");
-    if let Some(base) = w.strip_suffix("'s") {
-        w = base.to_string();
+    let mut buf = String::new();
+    lowercase_into(word, &mut buf);
+    stem_in_place(&mut buf);
+    buf
+}
+
+/// Lower-cases `word` into `buf` (reused, so normalising a document allocates once), with
+/// curly apostrophes made straight.
+fn lowercase_into(word: &str, buf: &mut String) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+        return;
+    }
+    for c in word.chars() {
+        if c == '’' {
+            buf.push('\'');
+        } else {
+            buf.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Strips English inflection from a lower-cased word, in place.
+fn stem_in_place(w: &mut String) {
+    if w.ends_with("'s") {
+        w.truncate(w.len() - 2);
     }
     for (suffix, replacement) in [("sses", "ss"), ("ies", "y"), ("ied", "y")] {
         if w.len() > suffix.len() + 2 && w.ends_with(suffix) {
             w.truncate(w.len() - suffix.len());
             w.push_str(replacement);
-            return w;
+            return;
         }
     }
     if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
@@ -148,7 +174,6 @@ fn stem(word: &str) -> String {
     if w.len() > 3 && w.ends_with('e') {
         w.pop();
     }
-    w
 }
 
 /// The normalised content words of a block (as hashes of their stems: comparing and indexing
@@ -170,8 +195,11 @@ fn hash(text: &str) -> u64 {
     h
 }
 
-fn stem_hash(word: &str) -> u64 {
-    hash(&stem(word))
+/// The hash of a word's stem; `buf` is scratch space.
+fn stem_hash(word: &str, buf: &mut String) -> u64 {
+    lowercase_into(word, buf);
+    stem_in_place(buf);
+    hash(buf)
 }
 
 /// Posting lists longer than this belong to words or phrases too common to tell passages
@@ -185,18 +213,22 @@ impl NearDuplicate {
             sentence_of: Vec::new(),
             facts: HashSet::new(),
         };
+        let mut buf = String::new();
         for (s, sentence) in block.sentences.iter().enumerate() {
             for (i, word) in block.words[sentence.words.clone()].iter().enumerate() {
                 let text = &block.text[word.text.clone()];
-                let lower = text.to_lowercase();
                 let first = text.chars().next().unwrap_or(' ');
+                lowercase_into(text, &mut buf);
+                let stop = self.stop_words.contains(buf.as_str());
+                stem_in_place(&mut buf);
+                let stem = hash(&buf);
                 if first.is_numeric() || (first.is_uppercase() && i > 0) {
-                    terms.facts.insert(stem_hash(text));
+                    terms.facts.insert(stem);
                 }
-                if self.stop_words.contains(&lower) || text.chars().all(|c| !c.is_alphanumeric()) {
+                if stop || !text.chars().any(char::is_alphanumeric) {
                     continue;
                 }
-                terms.stems.push(stem_hash(text));
+                terms.stems.push(stem);
                 terms.sentence_of.push(s);
             }
         }
@@ -388,6 +420,7 @@ impl NearDuplicate {
     fn check_questions(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         for faq in &doc.faqs {
             let mut seen: Vec<(usize, HashSet<u64>)> = Vec::new();
+            let mut buf = String::new();
             for pair in &faq.pairs {
                 let block = &doc.blocks[pair.question];
                 let words: HashSet<u64> = block
@@ -397,7 +430,7 @@ impl NearDuplicate {
                     .filter(|w| {
                         !QUESTION_WORDS.contains(&w.as_str()) && !self.stop_words.contains(w)
                     })
-                    .map(|w| stem_hash(&w))
+                    .map(|w| stem_hash(&w, &mut buf))
                     .collect();
                 if words.is_empty() {
                     continue;

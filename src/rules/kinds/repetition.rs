@@ -50,7 +50,6 @@ impl Check for Repetition {
             for i in 0..words.len().saturating_sub(1) {
                 let (first, second) = (&words[i], &words[i + 1]);
                 let a = &block.text[first.text.clone()];
-                let b = &block.text[second.text.clone()];
                 if !is_repeat(&block.text, words, i)
                     || a.chars().any(|c| c.is_numeric())
                     || self.exceptions.contains(&a.to_lowercase())
@@ -63,7 +62,6 @@ impl Check for Repetition {
                 {
                     continue;
                 }
-                let _ = b;
                 let span = block.source_span(first.text.start..second.text.end);
                 // Delete the white space and the second word, if the source holds them as is.
                 let removed = block.source_span(first.text.end..second.text.end);
@@ -97,6 +95,13 @@ fn is_repeat(text: &str, words: &[Word], i: usize) -> bool {
     }
     let a = &text[first.text.clone()];
     let b = &text[second.text.clone()];
-    let tail = |w: &str| w.chars().skip(1).collect::<String>();
-    a.to_lowercase() == b.to_lowercase() && tail(a) == tail(b)
+    let mut a_chars = a.chars();
+    let mut b_chars = b.chars();
+    // Same first letter in any case, then exactly the same rest.
+    match (a_chars.next(), b_chars.next()) {
+        (Some(x), Some(y)) if x == y || x.to_lowercase().eq(y.to_lowercase()) => {
+            a_chars.as_str() == b_chars.as_str()
+        }
+        _ => false,
+    }
 }

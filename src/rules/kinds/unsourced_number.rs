@@ -131,6 +131,9 @@ documented_kind! {
     /// there, South Korea's intelligence agency said.`
     #[derive(Debug)]
     pub struct UnsourcedNumber {
+        /// Words that can make a quantity without digits; a block with neither digits nor
+        /// any of these is skipped before the (large) quantity pattern runs.
+        word_prefilter: aho_corasick::AhoCorasick,
         quantity: Regex,
         not_statistics: Option<Regex>,
         identifier_before: Regex,
@@ -204,6 +207,23 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             r"(?i)(?P<approx>\b{approx}\s+)?(?:(?P<money>{symbols}\s?(?:{digits})(?:\s?{scale}\b)?)|(?P<spelled>\b(?:{numbers}|a|an)(?:[\s-]+(?:{numbers}|and))*\s+{scale}\b(?:\s+{currency}\b)?)|(?P<ratio>\b(?:{numbers}|\d+)\s+(?:in|out\s+of)\s+(?:{numbers}|\d+)\b)|(?P<mult>\b{multipliers}\b)|(?P<num>\b(?:{digits}))(?P<suffix>(?:\s?%|\s+{percent}\b|\s?{scale}\b(?:\s+{currency}\b)?|\s+{currency}\b|\s?{units}\b|\s?x\b|\s+times\b))?)"
         );
         let quantity = regex(&quantity)?;
+        // Without digits, a quantity needs a scale word ("twelve thousand"), a multiplier
+        // ("doubled") or a ratio of number words ("one in five").
+        let prefilter_words: Vec<String> = p
+            .multiplier_words
+            .iter()
+            .chain(p.scale_words.iter().filter(|w| w.len() > 3))
+            .cloned()
+            .chain(
+                p.number_words
+                    .iter()
+                    .flat_map(|w| [format!("{w} in "), format!("{w} out of ")]),
+            )
+            .collect();
+        let word_prefilter = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(prefilter_words)
+            .map_err(|e| KindError::new(format!("invalid word list: {e}"), None))?;
         let identifier_before = regex(&format!(
             r"(?i)(?:^|\b)(?:{})\.?\s*#?\s*$",
             words_alternation(&p.identifier_prefixes)
@@ -236,6 +256,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         let caption = spanned_regex(&p.source_caption)?;
         let section_source = spanned_regex(&p.section_sources)?;
         Ok(UnsourcedNumber {
+            word_prefilter,
             quantity,
             not_statistics: compile_alternation(&spanned_parts(&p.not_statistics), false)?,
             identifier_before,
@@ -280,6 +301,9 @@ impl UnsourcedNumber {
     /// Quantities in a block that are statistics, with their sentence.
     fn quantities(&self, block: &Block) -> Vec<Quantity> {
         let text = &block.text;
+        if !text.bytes().any(|b| b.is_ascii_digit()) && !self.word_prefilter.is_match(text) {
+            return Vec::new();
+        }
         // A table cell or list item that is only a value ("5k", "Libs: 4.7k", "$2000 +") is
         // data on display, not a claim in prose.
         if matches!(block.kind, BlockKind::TableCell | BlockKind::ListItem)
