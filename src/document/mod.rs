@@ -219,6 +219,14 @@ pub struct Document<'a> {
     pub source_lists: Vec<SourceList>,
 }
 
+/// Compiles the patterns parsing needs, so that the first document does not wait for them.
+pub fn warm_up() {
+    let _ = Document::parse(
+        "# FAQ\n\nQ: Why?\n\n- [a](b) https://c.d\n",
+        Format::Markdown,
+    );
+}
+
 impl<'a> Document<'a> {
     pub fn parse(source: &'a str, format: Format) -> Document<'a> {
         let mut doc = Document {

@@ -131,10 +131,17 @@ impl RuleSet {
         use rayon::prelude::*;
         // Compiling patterns is most of start-up; rule files compile independently, so in
         // parallel.
-        let rules: Vec<Rule> = BUILTIN_RULE_FILES
-            .par_iter()
-            .map(|(name, text)| load::load_rule(text, Origin::Builtin(name)))
-            .collect::<Result<_, _>>()?;
+        let (rules, ()) = rayon::join(
+            || {
+                BUILTIN_RULE_FILES
+                    .par_iter()
+                    .map(|(name, text)| load::load_rule(text, Origin::Builtin(name)))
+                    .collect::<Result<Vec<Rule>, _>>()
+            },
+            // The parsers' own patterns compile meanwhile, instead of on the first file.
+            crate::document::warm_up,
+        );
+        let rules = rules?;
         let mut set = RuleSet::default();
         for rule in rules {
             set.insert(rule);
@@ -213,10 +220,18 @@ impl RuleSet {
 
     /// Every finding of every rule in `doc`, sorted by position.
     pub fn check(&self, doc: &Document<'_>) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        for rule in &self.rules {
-            rule.run(doc, &mut out);
-        }
+        use rayon::prelude::*;
+        // Rules are independent readers of one document: run them in parallel too, which is
+        // what keeps a single large draft (or a single small one, at start-up) fast.
+        let mut out: Vec<Diagnostic> = self
+            .rules
+            .par_iter()
+            .flat_map_iter(|rule| {
+                let mut found = Vec::new();
+                rule.run(doc, &mut found);
+                found
+            })
+            .collect();
         out.sort_by(|a, b| {
             (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
         });

@@ -1,5 +1,6 @@
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Deserialize;
 
@@ -167,7 +168,7 @@ fn stem_in_place(w: &mut String) {
         w.pop();
     }
     for suffix in ["ment", "ing", "ed", "ion", "ly", "ity"] {
-        if w.chars().count() > suffix.len() + 3 && w.ends_with(suffix) {
+        if w.ends_with(suffix) && w.chars().count() > suffix.len() + 3 {
             w.truncate(w.len() - suffix.len());
         }
     }
@@ -182,8 +183,33 @@ struct Terms {
     stems: Vec<u64>,
     sentence_of: Vec<usize>,
     /// Numbers and capitalised words not at a sentence start: the facts a text states.
-    facts: HashSet<u64>,
+    facts: FastSet<u64>,
 }
+
+/// Keys here are already hashes (or small indices): a multiply-rotate mix is enough, and much
+/// cheaper than SipHash on the hot path of indexing every word of a document.
+#[derive(Default)]
+struct MixHasher(u64);
+
+impl Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<MixHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<MixHasher>>;
 
 /// FNV-1a: a fast, stable hash for short strings.
 fn hash(text: &str) -> u64 {
@@ -209,10 +235,11 @@ const MAX_POSTINGS: usize = 64;
 impl NearDuplicate {
     fn terms(&self, block: &Block) -> Terms {
         let mut terms = Terms {
-            stems: Vec::new(),
-            sentence_of: Vec::new(),
-            facts: HashSet::new(),
+            stems: Vec::with_capacity(block.words.len()),
+            sentence_of: Vec::with_capacity(block.words.len()),
+            facts: FastSet::default(),
         };
+        let want_facts = self.mode == Mode::Faq;
         let mut buf = String::new();
         for (s, sentence) in block.sentences.iter().enumerate() {
             for (i, word) in block.words[sentence.words.clone()].iter().enumerate() {
@@ -222,7 +249,7 @@ impl NearDuplicate {
                 let stop = self.stop_words.contains(buf.as_str());
                 stem_in_place(&mut buf);
                 let stem = hash(&buf);
-                if first.is_numeric() || (first.is_uppercase() && i > 0) {
+                if want_facts && (first.is_numeric() || (first.is_uppercase() && i > 0)) {
                     terms.facts.insert(stem);
                 }
                 if stop || !text.chars().any(char::is_alphanumeric) {
@@ -244,9 +271,9 @@ fn pairs(stems: &[u64]) -> impl Iterator<Item = (u64, u64)> + '_ {
 /// Where each stem and word pair occurs in the body: (block, sentence).
 #[derive(Default)]
 struct BodyIndex {
-    words: HashMap<u64, Vec<(usize, usize)>>,
-    pairs: HashSet<(u64, u64)>,
-    facts: HashSet<u64>,
+    words: FastMap<u64, Vec<(usize, usize)>>,
+    pairs: FastSet<(u64, u64)>,
+    facts: FastSet<u64>,
 }
 
 impl Check for NearDuplicate {
@@ -289,13 +316,13 @@ impl NearDuplicate {
             for pair in &faq.pairs {
                 let answer_blocks = pair.answer.clone();
                 let mut stems = Vec::new();
-                let mut facts = HashSet::new();
+                let mut facts = FastSet::default();
                 for b in answer_blocks.clone() {
                     let terms = self.terms(&doc.blocks[b]);
                     stems.extend(terms.stems);
                     facts.extend(terms.facts);
                 }
-                let distinct: HashSet<u64> = stems.iter().copied().collect();
+                let distinct: FastSet<u64> = stems.iter().copied().collect();
                 if distinct.len() < self.min_words {
                     continue;
                 }
@@ -315,9 +342,9 @@ impl NearDuplicate {
                     continue;
                 }
                 // The body sentences sharing the most words with the answer.
-                let mut score: HashMap<(usize, usize), usize> = HashMap::new();
+                let mut score: FastMap<(usize, usize), usize> = FastMap::default();
                 for w in &distinct {
-                    let mut seen = HashSet::new();
+                    let mut seen = FastSet::default();
                     for &at in body.words.get(w).into_iter().flatten() {
                         if seen.insert(at) {
                             *score.entry(at).or_default() += 1;
@@ -353,8 +380,8 @@ impl NearDuplicate {
 
     fn check_paragraphs(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         // Shingle → earlier blocks that have it.
-        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
-        let mut shingle_counts: HashMap<usize, usize> = HashMap::new();
+        let mut index: FastMap<u64, Vec<usize>> = FastMap::default();
+        let mut shingle_counts: FastMap<usize, usize> = FastMap::default();
         self.check_questions(doc, rule, out);
         let questions: HashSet<usize> = doc
             .faqs
@@ -373,12 +400,12 @@ impl NearDuplicate {
             if terms.stems.len() < self.min_words {
                 continue;
             }
-            let shingles: HashSet<u64> = terms
+            let shingles: FastSet<u64> = terms
                 .stems
                 .windows(3)
                 .map(|w| w[0].rotate_left(1) ^ w[1].rotate_left(17) ^ w[2].rotate_left(31))
                 .collect();
-            let mut shared: HashMap<usize, usize> = HashMap::new();
+            let mut shared: FastMap<usize, usize> = FastMap::default();
             for sh in &shingles {
                 for &earlier in index.get(sh).into_iter().flatten() {
                     *shared.entry(earlier).or_default() += 1;
@@ -419,11 +446,11 @@ impl NearDuplicate {
     /// apply?" / "How can I apply?"). FAQs are short, so questions are compared pairwise.
     fn check_questions(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         for faq in &doc.faqs {
-            let mut seen: Vec<(usize, HashSet<u64>)> = Vec::new();
+            let mut seen: Vec<(usize, FastSet<u64>)> = Vec::new();
             let mut buf = String::new();
             for pair in &faq.pairs {
                 let block = &doc.blocks[pair.question];
-                let words: HashSet<u64> = block
+                let words: FastSet<u64> = block
                     .words
                     .iter()
                     .map(|w| block.text[w.text.clone()].to_lowercase())
