@@ -162,38 +162,9 @@ impl BlockBuilder {
     }
 
     /// Finishes the block: trims it, finds non-prose stretches, sentences and words.
-    pub fn finish(mut self, links_end: usize) -> Block {
-        for m in NOT_PROSE.find_iter(&self.text) {
-            self.excluded.push(m.range());
-        }
-        self.excluded.sort_by_key(|r| r.start);
-        let words: Vec<Word> = self
-            .text
-            .unicode_word_indices()
-            .map(|(i, w)| i..i + w.len())
-            .filter(|r| {
-                !self
-                    .excluded
-                    .iter()
-                    .any(|ex| ex.start < r.end && r.start < ex.end)
-            })
-            .map(|r| Word {
-                span: self.map.span(r.clone()),
-                text: r,
-            })
-            .collect();
-        let sentences = sentences::split(&self.text)
-            .into_iter()
-            .map(|range| {
-                let first = words.partition_point(|w| w.text.start < range.start);
-                let last = words.partition_point(|w| w.text.start < range.end);
-                Sentence {
-                    span: self.map.span(range.clone()),
-                    text: range,
-                    words: first..last,
-                }
-            })
-            .collect();
+    /// Finishes the block's text. Sentences and words come later, from [`segment`], which
+    /// the document runs over all blocks at once (in parallel for long documents).
+    pub fn finish(self, links_end: usize) -> Block {
         let strong_only =
             self.strong_depth == 0 && !self.plain_seen && !self.text.trim().is_empty();
         Block {
@@ -201,14 +172,51 @@ impl BlockBuilder {
             span: self.span,
             text: self.text,
             map: self.map,
-            sentences,
-            words,
+            sentences: Vec::new(),
+            words: Vec::new(),
             excluded: self.excluded,
             list: self.list,
             strong_only,
             links: self.links_start..links_end,
         }
     }
+}
+
+/// Finds a block's non-prose stretches (URLs, template code), words and sentences.
+pub fn segment(block: &mut Block) {
+    for m in NOT_PROSE.find_iter(&block.text) {
+        block.excluded.push(m.range());
+    }
+    block.excluded.sort_by_key(|r| r.start);
+    let excluded = &block.excluded;
+    let map = &block.map;
+    block.words = block
+        .text
+        .unicode_word_indices()
+        .map(|(i, w)| i..i + w.len())
+        .filter(|r| {
+            !excluded
+                .iter()
+                .any(|ex| ex.start < r.end && r.start < ex.end)
+        })
+        .map(|r| Word {
+            span: map.span(r.clone()),
+            text: r,
+        })
+        .collect();
+    let words = &block.words;
+    block.sentences = sentences::split(&block.text)
+        .into_iter()
+        .map(|range| {
+            let first = words.partition_point(|w| w.text.start < range.start);
+            let last = words.partition_point(|w| w.text.start < range.end);
+            Sentence {
+                span: map.span(range.clone()),
+                text: range,
+                words: first..last,
+            }
+        })
+        .collect();
 }
 
 #[cfg(test)]
@@ -224,7 +232,8 @@ mod tests {
         b.push("bold", Span::new(4, 8));
         b.strong_depth = 0;
         b.push(" word", Span::new(10, 15));
-        let block = b.finish(0);
+        let mut block = b.finish(0);
+        segment(&mut block);
         assert_eq!(block.text, "a bold word");
         assert_eq!(block.source_span(2..6), Span::new(4, 8));
         assert_eq!(block.source_span(0..11), Span::new(0, 15));
@@ -248,7 +257,8 @@ mod tests {
         let text = "See https://example.com/a?b=1. And {{< figure src=\"x\" >}} too.";
         let mut b = BlockBuilder::new(BlockKind::Paragraph, Span::new(0, text.len()), 0);
         b.push(text, Span::new(0, text.len()));
-        let block = b.finish(0);
+        let mut block = b.finish(0);
+        segment(&mut block);
         let ex: Vec<&str> = block.excluded.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(
             ex,

@@ -20,6 +20,9 @@ use std::ops::Range;
 
 pub use builder::{BlockBuilder, OffsetMap};
 
+/// Documents longer than this are segmented into words and sentences in parallel.
+const PARALLEL_SEGMENT_BYTES: usize = 256 * 1024;
+
 use crate::source::Format;
 use crate::span::Span;
 
@@ -245,6 +248,12 @@ impl<'a> Document<'a> {
             Format::Markdown => markdown::parse(&mut doc),
             Format::Html => html::parse(&mut doc),
             Format::Text => plain::parse(&mut doc),
+        }
+        if source.len() > PARALLEL_SEGMENT_BYTES {
+            use rayon::prelude::*;
+            doc.blocks.par_iter_mut().for_each(builder::segment);
+        } else {
+            doc.blocks.iter_mut().for_each(builder::segment);
         }
         structure::find_sections(&mut doc);
         doc

@@ -106,21 +106,23 @@ pub struct PhraseMatcher {
 
 impl PhraseMatcher {
     /// Matches in `text`, minus those overlapping an exception.
-    pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
-        let exceptions: Vec<Range<usize>> = self
-            .exceptions
-            .as_ref()
-            .map(|ex| ex.find_iter(text).map(|m| m.range()).collect())
-            .unwrap_or_default();
-        self.regex
+    pub fn find_iter(&self, text: &str) -> impl Iterator<Item = Range<usize>> + use<> {
+        let matches: Vec<Range<usize>> = self
+            .regex
             .find_iter(text)
             .map(|m| m.range())
-            .filter(move |m| {
-                !m.is_empty()
-                    && !exceptions
-                        .iter()
-                        .any(|e| e.start < m.end && m.start < e.end)
-            })
+            .filter(|m| !m.is_empty())
+            .collect();
+        // Exceptions are looked for only around real matches: most blocks have none.
+        let exceptions: Vec<Range<usize>> = match &self.exceptions {
+            Some(ex) if !matches.is_empty() => ex.find_iter(text).map(|m| m.range()).collect(),
+            _ => Vec::new(),
+        };
+        matches.into_iter().filter(move |m| {
+            !exceptions
+                .iter()
+                .any(|e| e.start < m.end && m.start < e.end)
+        })
     }
 }
 
