@@ -453,10 +453,16 @@ fn list_rules(args: &RulesArgs) -> Result<u8> {
         .map(|r| r.meta.id.len())
         .max()
         .unwrap_or(0);
+    let kind_width = rules
+        .rules
+        .iter()
+        .map(|r| r.meta.kind.len())
+        .max()
+        .unwrap_or(0);
     for rule in &rules.rules {
         writeln!(
             out,
-            "{:width$}  {:12}  {:7}  {}",
+            "{:width$}  {:kind_width$}  {:7}  {}",
             rule.meta.id,
             rule.meta.kind,
             rule.meta.severity.as_str(),

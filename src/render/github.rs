@@ -3,10 +3,9 @@
 
 use std::io::{self, Write};
 
-use super::Located;
+use super::{Located, files_with_findings};
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
-use crate::span::LineIndex;
 
 /// Escapes a command's message: `%`, CR and LF.
 pub fn escape_data(text: &str) -> String {
@@ -21,12 +20,8 @@ pub fn escape_property(text: &str) -> String {
 }
 
 pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for report in reports {
-        let Ok(linted) = &report.outcome else {
-            continue;
-        };
+    for (report, linted, index) in files_with_findings(reports) {
         let text = &linted.source.text;
-        let index = LineIndex::new(text);
         for d in &linted.diagnostics {
             let at = Located::new(text, &index, d.span);
             let command = match d.severity {

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::{RenderOptions, Summary};
+use super::{RenderOptions, Summary, files_with_findings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::span::{LineIndex, Span};
@@ -15,12 +15,8 @@ pub(super) fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let renderer = renderer(options.color);
-    for report in reports {
-        let Ok(linted) = &report.outcome else {
-            continue;
-        };
+    for (report, linted, index) in files_with_findings(reports) {
         let text = &linted.source.text;
-        let index = LineIndex::new(text);
         for d in &linted.diagnostics {
             writeln!(
                 out,

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{Located, Summary, matched};
+use super::{Located, Summary, files_with_findings, matched};
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileReport;
 use crate::span::LineIndex;
@@ -67,12 +67,8 @@ pub fn diagnostic_value(
 /// Every diagnostic of the run as JSON values, in output order.
 fn all_values(reports: &[FileReport]) -> Vec<Value> {
     let mut diagnostics = Vec::new();
-    for report in reports {
-        let Ok(linted) = &report.outcome else {
-            continue;
-        };
+    for (report, linted, index) in files_with_findings(reports) {
         let text = &linted.source.text;
-        let index = LineIndex::new(text);
         for d in &linted.diagnostics {
             diagnostics.push(diagnostic_value(
                 &report.input.display,

@@ -13,7 +13,7 @@ mod sarif;
 use std::io::{self, Write};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::FileReport;
+use crate::lint::{FileReport, Linted};
 use crate::rules::RuleSet;
 use crate::span::{LineIndex, Position, Span};
 
@@ -104,6 +104,18 @@ pub fn write_report(
         OutputFormat::Github => github::write(reports, out),
         OutputFormat::Checkstyle => checkstyle::write(reports, out),
     }
+}
+
+/// Each linted file that has findings, with its line index (built only for those files: most
+/// files of a clean tree have none).
+pub(crate) fn files_with_findings(
+    reports: &[FileReport],
+) -> impl Iterator<Item = (&FileReport, &Linted, LineIndex)> {
+    reports.iter().filter_map(|report| {
+        let linted = report.outcome.as_ref().ok()?;
+        (!linted.diagnostics.is_empty())
+            .then(|| (report, linted, LineIndex::new(&linted.source.text)))
+    })
 }
 
 /// The matched text of a diagnostic.
