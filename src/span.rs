@@ -31,11 +31,6 @@ impl Span {
         self.start..self.end
     }
 
-    /// True when the two spans share at least one byte (or are both empty at the same point).
-    pub fn overlaps(self, other: Span) -> bool {
-        self.start < other.end && other.start < self.end || self == other
-    }
-
     pub fn contains(self, other: Span) -> bool {
         self.start <= other.start && other.end <= self.end
     }
@@ -131,15 +126,6 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
-    }
-    offset
-}
-
-/// The smallest char boundary not before `offset`.
-pub fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
-    offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset += 1;
     }
     offset
 }

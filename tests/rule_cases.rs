@@ -42,3 +42,13 @@ fn every_rule_is_documented() {
         }
     }
 }
+
+#[test]
+fn example_rule_cases_pass() {
+    let rules =
+        RuleSet::load_only(std::path::Path::new("examples/rules")).expect("example rules load");
+    assert_eq!(rules.rules.len(), 1);
+    let report = run_all(&rules);
+    assert_eq!(report.cases, 2);
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+}

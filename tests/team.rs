@@ -283,3 +283,33 @@ fn unused_and_unknown_suppressions() {
     );
     assert_eq!(v["diagnostics"][0]["line"], 1);
 }
+
+#[test]
+fn substitution_fix_keeps_the_capital() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = std::env::current_dir().unwrap().join("examples/rules");
+    fs::write(
+        dir.path().join("draft.md"),
+        "Utilize the e-mail form in order to reply.\n",
+    )
+    .unwrap();
+    let out = draftlint_in(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--fix",
+            "draft.md",
+        ],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "fixed 3 issues in draft.md\n"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("draft.md")).unwrap(),
+        "Use the email form to reply.\n"
+    );
+}

@@ -107,10 +107,6 @@ impl Block {
         self.map.span(text)
     }
 
-    pub fn str(&self, range: Range<usize>) -> &str {
-        &self.text[range]
-    }
-
     /// Whether a range of `text` touches code, a URL or another non-prose part.
     pub fn is_excluded(&self, range: &Range<usize>) -> bool {
         self.excluded
@@ -272,15 +268,5 @@ impl<'a> Document<'a> {
         let first = &self.blocks[blocks.start];
         let last = &self.blocks[blocks.end - 1];
         first.span.cover(last.span)
-    }
-
-    /// Whether a block sits inside an FAQ answer.
-    pub fn faq_answer_of(&self, block: usize) -> Option<(usize, usize)> {
-        self.faqs.iter().enumerate().find_map(|(f, faq)| {
-            faq.pairs
-                .iter()
-                .position(|p| p.answer.contains(&block))
-                .map(|p| (f, p))
-        })
     }
 }
