@@ -88,7 +88,8 @@ pub struct UnsourcedNumberParams {
     /// A block matching this right after a table or list sources the whole table or list.
     #[serde(default)]
     source_caption: Option<Spanned<String>>,
-    /// Regexes that mark a sentence as an illustration, not a claim ("for example", "If …").
+    /// Regexes that mark a sentence as not a claim: an illustration ("for example", "If …"),
+    /// a goal ("should", "ensure"), thanks.
     #[serde(default)]
     hypotheticals: Vec<Spanned<String>>,
     /// Words after "3x" or "3 times" that make it a comparison (a multiplier claim); without
@@ -346,6 +347,23 @@ impl UnsourcedNumber {
             {
                 continue;
             }
+            // "-fold" is a claim only in a comparison ("a tenfold increase"); "the lessons are
+            // twofold" counts nothing.
+            if let Some(mult) = caps.name("mult")
+                && mult.as_str().to_ascii_lowercase().ends_with("fold")
+                && !self.comparative.is_match(&text[mult.end()..])
+            {
+                continue;
+            }
+            // Nothing needs a source for being zero ("it costs $0").
+            let digits: String = whole
+                .as_str()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            if !digits.is_empty() && digits.bytes().all(|b| b == b'0') {
+                continue;
+            }
             if caps.name("money").is_some() || caps.name("num").is_some() {
                 // A number glued to letters or joined by a hyphen is a name ("COVID-19", "G7").
                 let before = text[..range.start].chars().next_back();
@@ -553,6 +571,17 @@ impl Check for UnsourcedNumber {
             let (mut sourced, vague_in) = self.attributed_sentences(block, &quantities);
             for link in &doc.links[block.links.clone()] {
                 if let Some(s) = block.sentence_at(link.text_range.start) {
+                    sourced[s] = true;
+                }
+            }
+            // A bare URL, or a link whose destination is a template expression
+            // (`[text]({{ "/page" | url }})`), is a link too.
+            for ex in &block.excluded {
+                let t = &block.text[ex.clone()];
+                let is_link = t.starts_with("http")
+                    || t.starts_with("www.")
+                    || t.starts_with("{{") && block.text[..ex.start].ends_with("](");
+                if is_link && let Some(s) = block.sentence_at(ex.start) {
                     sourced[s] = true;
                 }
             }
