@@ -59,7 +59,6 @@ struct KindProbe {
 #[serde(deny_unknown_fields)]
 struct RuleFile<P> {
     id: Spanned<String>,
-    #[allow(dead_code)]
     kind: String,
     severity: Severity,
     message: String,

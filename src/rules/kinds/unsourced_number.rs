@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::{Block, BlockKind, Document};
 use crate::rules::load::build_rule;
 use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
-use crate::span::Span;
+use crate::span::{Span, floor_char_boundary};
 
 /// How far from a number its attribution may be.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -133,9 +133,10 @@ documented_kind! {
     #[derive(Debug)]
     pub struct UnsourcedNumber {
         /// Words that can make a quantity without digits; a block with neither digits nor
-        /// any of these is skipped before the (large) quantity pattern runs.
+        /// any of these is skipped before the word pattern runs.
         word_prefilter: aho_corasick::AhoCorasick,
-        quantity: Regex,
+        digit_quantity: Regex,
+        word_quantity: Regex,
         not_statistics: Option<Regex>,
         identifier_before: Regex,
         identifier_after: Regex,
@@ -203,11 +204,15 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         let multipliers = group(&p.multiplier_words);
         let numbers = group(&p.number_words);
         let digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";
-        // One pass finds every candidate; the named groups say what kind of quantity it is.
-        let quantity = format!(
-            r"(?i)(?P<approx>\b{approx}\s+)?(?:(?P<money>{symbols}\s?(?:{digits})(?:\s?{scale}\b)?)|(?P<spelled>\b(?:{numbers}|a|an)(?:[\s-]+(?:{numbers}|and))*\s+{scale}\b(?:\s+{currency}\b)?)|(?P<ratio>\b(?:{numbers}|\d+)\s+(?:in|out\s+of)\s+(?:{numbers}|\d+)\b)|(?P<mult>\b{multipliers}\b)|(?P<num>\b(?:{digits}))(?P<suffix>(?:\s?%|\s+{percent}\b|\s?{scale}\b(?:\s+{currency}\b)?|\s+{currency}\b|\s?{units}\b|\s?x\b|\s+times\b))?)"
-        );
-        let quantity = regex(&quantity)?;
+        // Two patterns find the candidates; their named groups say what kind of quantity each
+        // is. Quantities written with digits are common and need no number words, so their
+        // pattern stays small; the word pattern runs only where its prefilter found a word.
+        let digit_quantity = regex(&format!(
+            r"(?i)(?P<approx>\b{approx}\s+)?(?:(?P<money>{symbols}\s?(?:{digits})(?:\s?{scale}\b)?)|(?P<ratio>\b\d+\s+(?:in|out\s+of)\s+(?:{numbers}|\d+)\b)|(?P<num>\b(?:{digits}))(?P<suffix>(?:\s?%|\s+{percent}\b|\s?{scale}\b(?:\s+{currency}\b)?|\s+{currency}\b|\s?{units}\b|\s?x\b|\s+times\b))?)"
+        ))?;
+        let word_quantity = regex(&format!(
+            r"(?i)(?P<approx>\b{approx}\s+)?(?:(?P<spelled>\b(?:{numbers}|a|an)(?:[\s-]+(?:{numbers}|and))*\s+{scale}\b(?:\s+{currency}\b)?)|(?P<ratio>\b{numbers}\s+(?:in|out\s+of)\s+(?:{numbers}|\d+)\b)|(?P<mult>\b{multipliers}\b))"
+        ))?;
         // Without digits, a quantity needs a scale word ("twelve thousand"), a multiplier
         // ("doubled") or a ratio of number words ("one in five").
         let prefilter_words: Vec<String> = p
@@ -258,7 +263,8 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         let section_source = spanned_regex(&p.section_sources)?;
         Ok(UnsourcedNumber {
             word_prefilter,
-            quantity,
+            digit_quantity,
+            word_quantity,
             not_statistics: compile_alternation(&spanned_parts(&p.not_statistics), false)?,
             identifier_before,
             identifier_after,
@@ -302,7 +308,22 @@ impl UnsourcedNumber {
     /// Quantities in a block that are statistics, with their sentence.
     fn quantities(&self, block: &Block) -> Vec<Quantity> {
         let text = &block.text;
-        if !text.bytes().any(|b| b.is_ascii_digit()) && !self.word_prefilter.is_match(text) {
+        let mut candidates: Vec<regex::Captures<'_>> = Vec::new();
+        if text.bytes().any(|b| b.is_ascii_digit()) {
+            candidates.extend(self.digit_quantity.captures_iter(text));
+        }
+        if self.word_prefilter.is_match(text) {
+            candidates.extend(self.word_quantity.captures_iter(text));
+            candidates.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
+            let mut end = 0;
+            candidates.retain(|c| {
+                let m = c.get(0).expect("match");
+                let keep = m.start() >= end;
+                end = end.max(m.end());
+                keep
+            });
+        }
+        if candidates.is_empty() {
             return Vec::new();
         }
         // A table cell or list item that is only a value ("5k", "Libs: 4.7k", "$2000 +") is
@@ -317,29 +338,14 @@ impl UnsourcedNumber {
         {
             return Vec::new();
         }
-        let hypothetical: Vec<Range<usize>> = self
-            .hypothetical
-            .as_ref()
-            .map(|r| r.find_iter(text).map(|m| m.range()).collect())
-            .unwrap_or_default();
-        let illustrative: Vec<usize> = hypothetical
-            .iter()
-            .filter_map(|r| block.sentence_at(r.start))
-            .collect();
-        let not_stats: Vec<Range<usize>> = self
-            .not_statistics
-            .as_ref()
-            .map(|r| r.find_iter(text).map(|m| m.range()).collect())
-            .unwrap_or_default();
+        // Sentences that make no claim, and stretches that are no statistics: looked for only
+        // once a candidate has passed the cheap checks (most numbers are years or versions).
+        let mut context: Option<(Vec<usize>, Vec<Range<usize>>)> = None;
         let mut out = Vec::new();
-        for caps in self.quantity.captures_iter(text) {
+        for caps in candidates {
             let whole = caps.get(0).expect("match");
             let range = whole.range();
-            if block.is_excluded(&range)
-                || not_stats
-                    .iter()
-                    .any(|r| r.start < range.end && range.start < r.end)
-            {
+            if block.is_excluded(&range) {
                 continue;
             }
             if let Some(num) = caps.name("num")
@@ -400,7 +406,23 @@ impl UnsourcedNumber {
             let Some(sentence) = block.sentence_at(range.start) else {
                 continue;
             };
-            if illustrative.contains(&sentence) {
+            let (illustrative, not_stats) = context.get_or_insert_with(|| {
+                let find = |r: &Option<Regex>| -> Vec<Range<usize>> {
+                    r.as_ref()
+                        .map(|r| r.find_iter(text).map(|m| m.range()).collect())
+                        .unwrap_or_default()
+                };
+                let illustrative = find(&self.hypothetical)
+                    .iter()
+                    .filter_map(|r| block.sentence_at(r.start))
+                    .collect();
+                (illustrative, find(&self.not_statistics))
+            });
+            if illustrative.contains(&sentence)
+                || not_stats
+                    .iter()
+                    .any(|r| r.start < range.end && range.start < r.end)
+            {
                 continue;
             }
             out.push(Quantity { range, sentence });
@@ -413,7 +435,9 @@ impl UnsourcedNumber {
     fn is_statistic(&self, text: &str, num: Range<usize>, suffix: Option<&str>) -> bool {
         let digits = &text[num.clone()];
         let after = &text[num.end..];
-        let before = &text[..num.start];
+        // Only the words just before a number can name it ("Article 5", "version 4.2"); a
+        // bounded look-behind keeps this linear in long paragraphs.
+        let before = &text[floor_char_boundary(text, num.start.saturating_sub(64))..num.start];
         // Dates, times, scores and ranges written with separators: "2026-10-21", "24/7",
         // "9:30", "3-2"; ordinals and other letter suffixes: "12th", "4K".
         let mut next_chars = after.chars();
