@@ -123,7 +123,7 @@ fn split_lines(source: &str) -> Vec<Line<'_>> {
         let indent = text.len() - trimmed.len();
         let kind = if trimmed.is_empty() {
             LineKind::Blank
-        } else if let Some(marker) = list_marker(trimmed) {
+        } else if let Some(marker) = list_marker(trimmed.trim_end()) {
             marker
         } else {
             LineKind::Text
@@ -140,9 +140,10 @@ fn split_lines(source: &str) -> Vec<Line<'_>> {
 }
 
 /// `- `, `* `, `• `, `– ` bullets and `1.` / `1)` numbers followed by a space.
+/// `line` is trimmed at both ends, so an item always has text after its marker.
 fn list_marker(line: &str) -> Option<LineKind> {
     for bullet in ["- ", "* ", "• ", "– ", "+ "] {
-        if line.starts_with(bullet) {
+        if line.starts_with(bullet) && line.len() > bullet.len() {
             return Some(LineKind::Item {
                 marker: bullet.len(),
                 ordered: false,
