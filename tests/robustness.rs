@@ -3,6 +3,7 @@
 //! offset maps: markup, entities, escapes, CRLF, tabs, emoji, combining accents, brackets,
 //! numbers and the phrases rules look for.
 
+use draftlint::fix::apply_fixes;
 use draftlint::lint::lint_text;
 use draftlint::render::render_diagnostic;
 use draftlint::rules::RuleSet;
@@ -156,6 +157,22 @@ fn generated_documents_never_panic_and_spans_are_valid() {
                 assert!(rendered.contains(&d.rule));
                 checked += 1;
             }
+            // Fixing converges: after a few passes, a further pass changes nothing.
+            let mut current = text.clone();
+            let mut found = diagnostics;
+            for _ in 0..10 {
+                let (fixed, applied) = apply_fixes(&current, &found);
+                if applied == 0 {
+                    break;
+                }
+                current = fixed;
+                found = lint_text(&current, format, &rules);
+            }
+            let (_, left) = apply_fixes(&current, &found);
+            assert_eq!(
+                left, 0,
+                "case {case} {format:?}: fixes do not converge: {text:?}"
+            );
         }
     }
     assert!(
