@@ -151,7 +151,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             .map(|s| regex::escape(s))
             .collect();
         let bare_domain = crate::pattern::compile(&format!(
-            r"(?i)^(?:www\.[\w-]+\.|[\w-]+(?:\.[\w-]+)*\.(?:{})(?:/|$))",
+            r"(?i)^(?:www\.[a-z0-9-]+\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{})(?:/|$))",
             if suffixes.is_empty() {
                 "com".to_string()
             } else {

@@ -243,7 +243,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             words_alternation(&p.month_names)
         ))?;
         let after_time = regex(&format!(
-            r"(?i)^\s*(?::\d\d|(?:{})(?:[^\w]|$))",
+            r"(?i)^\s*(?::\d\d|(?:{})(?:[^a-z0-9_]|$))",
             words_alternation(&p.time_markers)
         ))?;
         let street_after = regex(&format!(
