@@ -50,7 +50,7 @@ fn default_containment() -> f64 {
     0.5
 }
 fn default_overlap() -> f64 {
-    0.7
+    0.8
 }
 fn default_min_words() -> usize {
     5
