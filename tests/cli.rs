@@ -214,6 +214,11 @@ fn invalid_regex_and_unknown_keys_are_located() {
         stderr(&out)
     );
     assert!(stderr(&out).contains("regex.toml:6:1"), "{}", stderr(&out));
+    fs::write(&path, "id = \"r\"\nkind = [\"unclosed\"\n").unwrap();
+    let out = draftlint(&["rules", "--rules", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unclosed array"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("regex.toml:2:19"), "{}", stderr(&out));
     fs::write(&path, "id = \"r\"\nkind = \"nonsense\"\n").unwrap();
     let out = draftlint(&["rules", "--rules", dir.path().to_str().unwrap()]);
     assert!(
