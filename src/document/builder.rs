@@ -199,10 +199,7 @@ pub fn segment(block: &mut Block) {
                 .iter()
                 .any(|ex| ex.start < r.end && r.start < ex.end)
         })
-        .map(|r| Word {
-            span: map.span(r.clone()),
-            text: r,
-        })
+        .map(|r| Word { text: r })
         .collect();
     let words = &block.words;
     block.sentences = sentences::split(&block.text)

@@ -65,11 +65,12 @@ pub struct ListRef {
     pub ordered: bool,
 }
 
+/// A word of a block; its source span is `block.source_span(word.text.clone())`, computed on
+/// demand because rules rarely need it and a document has many words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
     /// Range in the block's `text`.
     pub text: Range<usize>,
-    pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
