@@ -2,9 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::Located;
+use super::FileView;
 use crate::lint::FileReport;
-use crate::span::LineIndex;
 
 /// Escapes text for an XML attribute value.
 pub fn escape(text: &str) -> String {
@@ -34,24 +33,22 @@ pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<(
         let Ok(linted) = &report.outcome else {
             continue;
         };
+        // Clean files are listed too: checkstyle consumers count them as checked.
         writeln!(out, r#"  <file name="{}">"#, escape(&report.input.display))?;
-        let text = &linted.source.text;
-        let index = if linted.diagnostics.is_empty() {
-            LineIndex::new("")
-        } else {
-            LineIndex::new(text)
-        };
-        for d in &linted.diagnostics {
-            let at = Located::new(text, &index, d.span);
-            writeln!(
-                out,
-                r#"    <error line="{}" column="{}" severity="{}" message="{}" source="draftlint.{}"/>"#,
-                at.start.line,
-                at.start.column,
-                d.severity.as_str(),
-                escape(&d.message),
-                escape(&d.rule),
-            )?;
+        if !linted.diagnostics.is_empty() {
+            let file = FileView::new(report, linted);
+            for d in file.diagnostics {
+                let at = file.locate(d.span);
+                writeln!(
+                    out,
+                    r#"    <error line="{}" column="{}" severity="{}" message="{}" source="draftlint.{}"/>"#,
+                    at.start.line,
+                    at.start.column,
+                    d.severity.as_str(),
+                    escape(&d.message),
+                    escape(&d.rule),
+                )?;
+            }
         }
         writeln!(out, "  </file>")?;
     }

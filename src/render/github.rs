@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Located, files_with_findings};
+use super::files_with_findings;
 use crate::diagnostic::Severity;
 use crate::lint::FileReport;
 
@@ -20,10 +20,9 @@ pub fn escape_property(text: &str) -> String {
 }
 
 pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for (report, linted, index) in files_with_findings(reports) {
-        let text = &linted.source.text;
-        for d in &linted.diagnostics {
-            let at = Located::new(text, &index, d.span);
+    for file in files_with_findings(reports) {
+        for d in file.diagnostics {
+            let at = file.locate(d.span);
             let command = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -32,7 +31,7 @@ pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<(
             writeln!(
                 out,
                 "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
-                escape_property(&report.input.display),
+                escape_property(file.path),
                 at.start.line,
                 at.end.line,
                 at.start.column,

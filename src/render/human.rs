@@ -15,13 +15,12 @@ pub(super) fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let renderer = renderer(options.color);
-    for (report, linted, index) in files_with_findings(reports) {
-        let text = &linted.source.text;
-        for d in &linted.diagnostics {
+    for file in files_with_findings(reports) {
+        for d in file.diagnostics {
             writeln!(
                 out,
                 "{}\n",
-                render_with(&renderer, &report.input.display, text, &index, d)
+                render_with(&renderer, file.path, file.text, &file.index, d)
             )?;
         }
     }

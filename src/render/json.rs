@@ -7,27 +7,21 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{Located, Summary, files_with_findings, matched};
+use super::{FileView, Summary, files_with_findings, matched};
 use crate::diagnostic::Diagnostic;
 use crate::lint::FileReport;
-use crate::span::LineIndex;
 
 pub const JSON_VERSION: u32 = 1;
 
 /// One diagnostic as a JSON value.
-pub fn diagnostic_value(
-    path: &str,
-    text: &str,
-    bom_len: usize,
-    index: &LineIndex,
-    d: &Diagnostic,
-) -> Value {
-    let at = Located::new(text, index, d.span);
+pub(crate) fn diagnostic_value(file: &FileView<'_>, d: &Diagnostic) -> Value {
+    let bom_len = file.bom_len;
+    let at = file.locate(d.span);
     let related: Vec<Value> = d
         .related
         .iter()
         .map(|r| {
-            let loc = Located::new(text, index, r.span);
+            let loc = file.locate(r.span);
             json!({
                 "line": loc.start.line,
                 "column": loc.start.column,
@@ -47,7 +41,7 @@ pub fn diagnostic_value(
         })
     });
     json!({
-        "path": path,
+        "path": file.path,
         "rule": d.rule,
         "severity": d.severity.as_str(),
         "message": d.message,
@@ -57,7 +51,7 @@ pub fn diagnostic_value(
         "end_column": at.end.column,
         "byte_start": d.span.start + bom_len,
         "byte_end": d.span.end + bom_len,
-        "matched": matched(text, d),
+        "matched": matched(file.text, d),
         "help": d.help,
         "related": related,
         "fix": fix,
@@ -66,20 +60,14 @@ pub fn diagnostic_value(
 
 /// Every diagnostic of the run as JSON values, in output order.
 fn all_values(reports: &[FileReport]) -> Vec<Value> {
-    let mut diagnostics = Vec::new();
-    for (report, linted, index) in files_with_findings(reports) {
-        let text = &linted.source.text;
-        for d in &linted.diagnostics {
-            diagnostics.push(diagnostic_value(
-                &report.input.display,
-                text,
-                linted.source.bom_len,
-                &index,
-                d,
-            ));
-        }
-    }
-    diagnostics
+    files_with_findings(reports)
+        .flat_map(|file| {
+            file.diagnostics
+                .iter()
+                .map(|d| diagnostic_value(&file, d))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// JSON Lines: one diagnostic object per line, nothing else.

@@ -106,15 +106,38 @@ pub fn write_report(
     }
 }
 
-/// Each linted file that has findings, with its line index (built only for those files: most
-/// files of a clean tree have none).
-pub(crate) fn files_with_findings(
-    reports: &[FileReport],
-) -> impl Iterator<Item = (&FileReport, &Linted, LineIndex)> {
+/// A linted file as printers see it: display path, text, diagnostics and line index.
+pub(crate) struct FileView<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    /// Bytes of the byte-order mark the text lost, added back to offsets for machines.
+    pub bom_len: usize,
+    pub diagnostics: &'a [Diagnostic],
+    pub index: LineIndex,
+}
+
+impl<'a> FileView<'a> {
+    pub fn new(report: &'a FileReport, linted: &'a Linted) -> Self {
+        FileView {
+            path: &report.input.display,
+            text: &linted.source.text,
+            bom_len: linted.source.bom_len,
+            diagnostics: &linted.diagnostics,
+            index: LineIndex::new(&linted.source.text),
+        }
+    }
+
+    pub fn locate(&self, span: Span) -> Located {
+        Located::new(self.text, &self.index, span)
+    }
+}
+
+/// Each linted file that has findings (the line index is built only for those: most files of
+/// a clean tree have none).
+pub(crate) fn files_with_findings(reports: &[FileReport]) -> impl Iterator<Item = FileView<'_>> {
     reports.iter().filter_map(|report| {
         let linted = report.outcome.as_ref().ok()?;
-        (!linted.diagnostics.is_empty())
-            .then(|| (report, linted, LineIndex::new(&linted.source.text)))
+        (!linted.diagnostics.is_empty()).then(|| FileView::new(report, linted))
     })
 }
 

@@ -7,11 +7,11 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::Located;
+use super::{FileView, files_with_findings};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::FileReport;
 use crate::rules::RuleSet;
-use crate::span::{LineIndex, Span};
+use crate::span::Span;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -39,30 +39,23 @@ pub fn uri(path: &str) -> String {
     out
 }
 
-fn region(text: &str, index: &LineIndex, bom_len: usize, span: Span) -> Value {
-    let at = Located::new(text, index, span);
+fn region(file: &FileView<'_>, span: Span) -> Value {
+    let at = file.locate(span);
     json!({
         "startLine": at.start.line,
         "startColumn": at.start.column,
         "endLine": at.end.line,
         "endColumn": at.end.column,
-        "byteOffset": span.start + bom_len,
+        "byteOffset": span.start + file.bom_len,
         "byteLength": span.len(),
     })
 }
 
-fn result(
-    rules: &RuleSet,
-    path: &str,
-    text: &str,
-    bom_len: usize,
-    index: &LineIndex,
-    d: &Diagnostic,
-) -> Value {
+fn result(rules: &RuleSet, file: &FileView<'_>, d: &Diagnostic) -> Value {
     let location = |span: Span| {
         json!({
-            "artifactLocation": { "uri": uri(path) },
-            "region": region(text, index, bom_len, span),
+            "artifactLocation": { "uri": uri(file.path) },
+            "region": region(file, span),
         })
     };
     let mut result = json!({
@@ -93,9 +86,9 @@ fn result(
         result["fixes"] = json!([{
             "description": { "text": if fix.replacement.is_empty() { "delete".to_string() } else { format!("replace with \"{}\"", fix.replacement) } },
             "artifactChanges": [{
-                "artifactLocation": { "uri": uri(path) },
+                "artifactLocation": { "uri": uri(file.path) },
                 "replacements": [{
-                    "deletedRegion": region(text, index, bom_len, fix.span),
+                    "deletedRegion": region(file, fix.span),
                     "insertedContent": { "text": fix.replacement },
                 }],
             }],
@@ -125,29 +118,19 @@ pub(super) fn write(
             })
         })
         .collect();
-    let mut results = Vec::new();
-    let mut artifacts = Vec::new();
-    for report in reports {
-        let Ok(linted) = &report.outcome else {
-            continue;
-        };
-        artifacts.push(json!({ "location": { "uri": uri(&report.input.display) } }));
-        if linted.diagnostics.is_empty() {
-            continue;
-        }
-        let text = &linted.source.text;
-        let index = LineIndex::new(text);
-        for d in &linted.diagnostics {
-            results.push(result(
-                rules,
-                &report.input.display,
-                text,
-                linted.source.bom_len,
-                &index,
-                d,
-            ));
-        }
-    }
+    let artifacts: Vec<Value> = reports
+        .iter()
+        .filter(|r| r.outcome.is_ok())
+        .map(|r| json!({ "location": { "uri": uri(&r.input.display) } }))
+        .collect();
+    let results: Vec<Value> = files_with_findings(reports)
+        .flat_map(|file| {
+            file.diagnostics
+                .iter()
+                .map(|d| result(rules, &file, d))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
