@@ -16,7 +16,7 @@ use crate::fix;
 use crate::lint::{self, FileReport, Input, Settings};
 use crate::render::{self, OutputFormat, RenderOptions, Summary};
 use crate::rules::kinds::KINDS;
-use crate::rules::{RuleError, RuleSet, testing};
+use crate::rules::{RuleError, RuleMeta, RuleSet, testing};
 use crate::source::Format;
 
 /// Exit code: no finding at the failing level.
@@ -447,18 +447,16 @@ fn input_for(path: &Path, args: &CheckArgs) -> Input {
 fn list_rules(args: &RulesArgs) -> Result<u8> {
     let rules = RuleSet::load(&args.rule_dirs)?;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let width = rules
-        .rules
-        .iter()
-        .map(|r| r.meta.id.len())
-        .max()
-        .unwrap_or(0);
-    let kind_width = rules
-        .rules
-        .iter()
-        .map(|r| r.meta.kind.len())
-        .max()
-        .unwrap_or(0);
+    let widest = |field: fn(&RuleMeta) -> &str| {
+        rules
+            .rules
+            .iter()
+            .map(|r| field(&r.meta).len())
+            .max()
+            .unwrap_or(0)
+    };
+    let width = widest(|m| &m.id);
+    let kind_width = widest(|m| &m.kind);
     for rule in &rules.rules {
         writeln!(
             out,

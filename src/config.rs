@@ -202,14 +202,14 @@ impl Config {
     /// Applies severity settings and per-glob overrides to one file's diagnostics.
     pub fn adjust(&self, path: Option<&Path>, diagnostics: &mut Vec<Diagnostic>) {
         let applicable: Vec<&Override> = match path {
-            Some(path) => {
+            Some(path) if !self.overrides.is_empty() => {
                 let rel = self.relative(path);
                 self.overrides
                     .iter()
                     .filter(|o| o.globs.is_match(&rel))
                     .collect()
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         };
         diagnostics.retain(|d| !applicable.iter().any(|o| o.disable.contains(&d.rule)));
         for d in diagnostics.iter_mut() {
@@ -225,13 +225,18 @@ impl Config {
     }
 }
 
+/// Read once: config matching runs for every file, and the working folder does not change
+/// during a run.
+static WORKING_DIR: std::sync::LazyLock<PathBuf> =
+    std::sync::LazyLock::new(|| std::env::current_dir().unwrap_or_default());
+
 /// `path` made absolute against the working folder, with `.` and `..` resolved lexically, so
 /// globs see the same path whether it was given as `drafts/a.md` or `./drafts/../drafts/a.md`.
 fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().unwrap_or_default().join(path)
+        WORKING_DIR.join(path)
     };
     let mut out = PathBuf::new();
     for part in joined.components() {

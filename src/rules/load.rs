@@ -34,13 +34,7 @@ impl RuleError {
     }
 
     pub(super) fn resolve(meta: &RuleMeta, message: String) -> Self {
-        let text = match &meta.origin {
-            Origin::Builtin(name) => super::BUILTIN_RULE_FILES
-                .iter()
-                .find(|(n, _)| n == name)
-                .map_or(String::new(), |(_, t)| t.to_string()),
-            Origin::File(path) => std::fs::read_to_string(path).unwrap_or_default(),
-        };
+        let text = meta.origin.text().unwrap_or_default();
         Self::new(&meta.origin, &text, None, message)
     }
 

@@ -31,6 +31,19 @@ pub enum Origin {
     File(PathBuf),
 }
 
+impl Origin {
+    /// The rule file's text, read again for error snippets and test reports.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Origin::Builtin(name) => BUILTIN_RULE_FILES
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.to_string()),
+            Origin::File(path) => std::fs::read_to_string(path).ok(),
+        }
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -42,13 +42,7 @@ pub fn run_case(rule: &Rule, case: &TestCase) -> Vec<String> {
 pub fn run_all(rules: &RuleSet) -> TestReport {
     let mut report = TestReport::default();
     for rule in &rules.rules {
-        let file_text = match &rule.meta.origin {
-            super::Origin::Builtin(name) => super::BUILTIN_RULE_FILES
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, t)| t.to_string()),
-            super::Origin::File(path) => std::fs::read_to_string(path).ok(),
-        };
+        let file_text = rule.meta.origin.text();
         for (i, case) in rule.meta.tests.iter().enumerate() {
             report.cases += 1;
             let found = run_case(rule, case);
