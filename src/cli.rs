@@ -10,12 +10,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{self, Config, ConfigError};
+use crate::config::{self, ConfigError};
 use crate::diagnostic::Severity;
+use crate::engine::{self, ConfigSource, Engine, EngineError, EngineOptions, WalkOptions};
 use crate::fix;
-use crate::lint::{self, FileReport, Input, Settings};
+use crate::lint::FileReport;
 use crate::render::{self, OutputFormat, RenderOptions, Summary};
-use crate::rules::kinds::KINDS;
 use crate::rules::{RuleError, RuleMeta, RuleSet, testing};
 use crate::source::Format;
 
@@ -134,9 +134,18 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::from(EXIT_CLEAN);
             }
-            if let Some(rule_err) = err.downcast_ref::<RuleError>() {
+            let engine_err = err.downcast_ref::<EngineError>();
+            let rule_err = match engine_err {
+                Some(EngineError::Rule(e)) => Some(e),
+                _ => err.downcast_ref::<RuleError>(),
+            };
+            let config_err = match engine_err {
+                Some(EngineError::Config(e)) => Some(e),
+                _ => err.downcast_ref::<ConfigError>(),
+            };
+            if let Some(rule_err) = rule_err {
                 eprintln!("{}", render_rule_error(rule_err));
-            } else if let Some(config_err) = err.downcast_ref::<ConfigError>() {
+            } else if let Some(config_err) = config_err {
                 eprintln!(
                     "{}",
                     render::render_source_error(
@@ -201,37 +210,26 @@ fn init(force: bool) -> Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-fn load_config(args: &CheckArgs) -> Result<Config> {
-    Ok(if args.no_config {
-        Config::empty(PathBuf::from("."))
+fn engine_options(args: &CheckArgs) -> Result<EngineOptions> {
+    let cwd = std::env::current_dir().context("cannot read the working folder")?;
+    let config = if args.no_config {
+        ConfigSource::Ignore(cwd)
     } else if let Some(path) = &args.config {
-        Config::load(path)?
+        ConfigSource::File(path.clone())
     } else {
-        let cwd = std::env::current_dir().context("cannot read the working folder")?;
-        Config::discover(&cwd)?
+        ConfigSource::Discover(cwd)
+    };
+    Ok(EngineOptions {
+        config,
+        rule_dirs: args.rules.rule_dirs.clone(),
+        only: args.only.clone(),
+        disable: args.disable.clone(),
+        report_unused_suppressions: args.report_unused_suppressions,
     })
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
-    let config = load_config(&args)?;
-    let mut rule_dirs = config.rule_dirs.clone();
-    rule_dirs.extend(args.rules.rule_dirs.iter().cloned());
-    let mut rules = RuleSet::load(&rule_dirs)?;
-    if let Some(unknown) = config.rule_ids().find(|id| !rules.known_ids.contains(*id)) {
-        let path = config
-            .path
-            .as_ref()
-            .map_or(String::new(), |p| p.display().to_string());
-        anyhow::bail!("{path}: unknown rule `{unknown}` (see `draftlint rules`)");
-    }
-    let only = if args.only.is_empty() {
-        config.only.clone()
-    } else {
-        args.only.clone()
-    };
-    let mut disable = config.disable.clone();
-    disable.extend(args.disable.iter().cloned());
-    rules.select(&only, &disable).map_err(anyhow::Error::msg)?;
+    let engine = Engine::new(&engine_options(&args)?)?;
 
     let mut exit = EXIT_CLEAN;
     let paths = if args.paths.is_empty() {
@@ -239,11 +237,16 @@ fn check(args: CheckArgs) -> Result<u8> {
     } else {
         args.paths.clone()
     };
-    let (inputs, walk_errors) = collect_inputs(&paths, &args, &config);
-    for err in &walk_errors {
+    let walk = WalkOptions {
+        input_format: args.input_format,
+        stdin_filename: args.stdin_filename.clone(),
+    };
+    let discovered = engine.discover(&paths, &walk);
+    for err in &discovered.errors {
         eprintln!("error: {err}");
         exit = EXIT_ERROR;
     }
+    let inputs = discovered.inputs;
     let stdin = if inputs.iter().any(|i| i.path.is_none()) {
         let mut buf = Vec::new();
         io::stdin()
@@ -253,12 +256,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     } else {
         None
     };
-    let settings = Settings {
-        rules: &rules,
-        config: Some(&config),
-        report_unused_suppressions: args.report_unused_suppressions,
-    };
-    let mut reports = lint::lint_inputs(inputs, stdin, &settings);
+    let mut reports = engine.lint_inputs(inputs, stdin);
     for report in &reports {
         if let Err(err) = &report.outcome {
             eprintln!("error: {}: {err}", report.input.display);
@@ -270,7 +268,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     let mut out = io::BufWriter::new(stdout.lock());
     if args.fix {
         for report in &mut reports {
-            if fix_file(report, &settings, args.diff, &mut out)? {
+            if fix_file(report, &engine, args.diff, &mut out)? {
                 exit = EXIT_ERROR;
             }
         }
@@ -288,13 +286,13 @@ fn check(args: CheckArgs) -> Result<u8> {
     render::write_report(
         args.format,
         &reports,
-        &rules,
+        &engine.rules,
         RenderOptions { color },
         &mut out,
     )?;
     out.flush()?;
 
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
+    let fail_on = args.fail_on.unwrap_or_else(|| engine.fail_on());
     let summary = Summary::of(&reports);
     let failing = reports
         .iter()
@@ -308,15 +306,14 @@ fn check(args: CheckArgs) -> Result<u8> {
     Ok(exit)
 }
 
-/// Applies fixes to one file until none are left (at most a few passes), then writes it or
-/// prints its diff. Returns whether the file could not be written.
+/// Fixes one file until no fix is left, then writes it or prints its diff. Returns whether
+/// the file could not be written.
 fn fix_file(
     report: &mut FileReport,
-    settings: &Settings<'_>,
+    engine: &Engine,
     diff: bool,
     out: &mut dyn Write,
 ) -> Result<bool> {
-    const MAX_PASSES: usize = 10;
     let Some(path) = report.input.path.clone() else {
         return Ok(false);
     };
@@ -325,19 +322,11 @@ fn fix_file(
         return Ok(false);
     };
     let original = linted.source.text.clone();
-    let mut text = original.clone();
-    let mut diagnostics = std::mem::take(&mut linted.diagnostics);
-    let mut total = 0;
-    for _ in 0..MAX_PASSES {
-        let (fixed, applied) = fix::apply_fixes(&text, &diagnostics);
-        if applied == 0 {
-            break;
-        }
-        total += applied;
-        text = fixed;
-        diagnostics = lint::lint_with(&text, format, Some(&path), settings);
-    }
-    linted.diagnostics = diagnostics;
+    let diagnostics = std::mem::take(&mut linted.diagnostics);
+    let fixed = engine.fix_text(&original, format, Some(&path), diagnostics);
+    linted.diagnostics = fixed.diagnostics;
+    let total = fixed.applied;
+    let text = fixed.text;
     if total == 0 {
         return Ok(false);
     }
@@ -367,80 +356,9 @@ fn fix_file(
         Err(err) => {
             eprintln!("error: {}: {err}", report.input.display);
             // Report what the file on disk still holds.
-            linted.diagnostics = lint::lint_with(&original, format, Some(&path), settings);
+            linted.diagnostics = engine.lint_text(&original, format, Some(&path));
             Ok(true)
         }
-    }
-}
-
-/// Files to lint, in a deterministic order, and the paths that could not be walked.
-fn collect_inputs(
-    paths: &[PathBuf],
-    args: &CheckArgs,
-    config: &Config,
-) -> (Vec<Input>, Vec<String>) {
-    let mut inputs = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("<stdin>"));
-            inputs.push(Input {
-                display: name.display().to_string(),
-                path: None,
-                format: args
-                    .input_format
-                    .unwrap_or_else(|| Format::from_path(&name)),
-            });
-            continue;
-        }
-        if !path.is_dir() {
-            if !path.exists() {
-                errors.push(format!("{}: no such file or folder", path.display()));
-                continue;
-            }
-            inputs.push(input_for(path, args));
-            continue;
-        }
-        let mut found = Vec::new();
-        for entry in ignore::WalkBuilder::new(path).build() {
-            match entry {
-                Ok(entry) => {
-                    let p = entry.path();
-                    if entry.file_type().is_some_and(|t| t.is_file())
-                        && is_draft(p)
-                        && !config.is_excluded(p)
-                    {
-                        found.push(input_for(p, args));
-                    }
-                }
-                Err(err) => errors.push(err.to_string()),
-            }
-        }
-        found.sort_by(|a, b| a.display.cmp(&b.display));
-        inputs.extend(found);
-    }
-    (inputs, errors)
-}
-
-fn is_draft(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| Format::WALKED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-}
-
-fn input_for(path: &Path, args: &CheckArgs) -> Input {
-    let display = path
-        .strip_prefix("./")
-        .unwrap_or(path)
-        .display()
-        .to_string();
-    Input {
-        display,
-        path: Some(path.to_path_buf()),
-        format: args.input_format.unwrap_or_else(|| Format::from_path(path)),
     }
 }
 
@@ -480,50 +398,8 @@ fn explain(id: &str, args: &RulesArgs) -> Result<u8> {
     let Some(rule) = rules.get(id) else {
         anyhow::bail!("unknown rule `{id}` (see `draftlint rules`)");
     };
-    let meta = &rule.meta;
     let mut out = io::BufWriter::new(io::stdout().lock());
-    writeln!(
-        out,
-        "{} ({} {}, from {})\n",
-        meta.id, meta.severity, meta.kind, meta.origin
-    )?;
-    writeln!(out, "{}\n", meta.description.trim())?;
-    if !meta.rationale.trim().is_empty() {
-        writeln!(out, "Why: {}\n", meta.rationale.trim())?;
-    }
-    if let Some(help) = &meta.help {
-        writeln!(out, "Fix: {}\n", help.trim())?;
-    }
-    if let Some(kind) = KINDS.iter().find(|k| k.name == meta.kind) {
-        writeln!(out, "Rule kind `{}`:\n", kind.name)?;
-        for line in kind.doc.lines() {
-            writeln!(out, "    {}", line.strip_prefix(' ').unwrap_or(line))?;
-        }
-        writeln!(out)?;
-    }
-    if !meta.tests.is_empty() {
-        writeln!(out, "Examples:")?;
-        for case in &meta.tests {
-            let found = testing::run_case(rule, case);
-            let verdict = if found.is_empty() {
-                "not reported".to_string()
-            } else {
-                format!(
-                    "reported: {}",
-                    found
-                        .iter()
-                        .map(|f| format!("{f:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            let input = case.input.trim_end().replace('\n', "\n      ");
-            writeln!(out, "  - {input}\n    → {verdict}")?;
-            if let Some(note) = &case.note {
-                writeln!(out, "    ({note})")?;
-            }
-        }
-    }
+    write!(out, "{}", engine::explain(rule))?;
     out.flush()?;
     Ok(EXIT_CLEAN)
 }

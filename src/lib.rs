@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod engine;
 pub mod fix;
 pub mod lint;
 pub mod pattern;

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::source::Format;
 use crate::span::{LineIndex, Span};
 
 pub const INVALID_SUPPRESSION: &str = "invalid-suppression";
@@ -157,4 +158,70 @@ pub fn apply(
         (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
     });
     kept
+}
+
+/// The comment that suppresses `rule` on the line after it, in `format`'s syntax, with its
+/// line break: what an editor's "disable for this line" action inserts above a finding.
+pub fn next_line_comment(format: Format, rule: &str) -> String {
+    wrap(format, &format!("draftlint-disable-next-line {rule}"))
+}
+
+/// The comment that suppresses `rule` from where it stands to the end of the file.
+pub fn file_comment(format: Format, rule: &str) -> String {
+    wrap(format, &format!("draftlint-disable {rule}"))
+}
+
+/// Where a whole-file suppression goes: the start of the file, after front matter, which a
+/// comment must not split.
+pub fn file_comment_offset(doc: &Document<'_>) -> usize {
+    match doc.front_matter {
+        Some(span) => {
+            let rest = &doc.source[span.end..];
+            span.end + rest.find('\n').map_or(rest.len(), |i| i + 1)
+        }
+        None => 0,
+    }
+}
+
+fn wrap(format: Format, directive: &str) -> String {
+    match format {
+        Format::Markdown | Format::Html => format!("<!-- {directive} -->\n"),
+        Format::Text => format!("{directive}\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::lint_text;
+    use crate::rules::RuleSet;
+
+    /// The comments an editor inserts must be ones this module honours, in every format.
+    #[test]
+    fn inserted_comments_suppress_in_every_format() {
+        let rules = RuleSet::load(&[]).expect("built-in rules");
+        for format in [Format::Markdown, Format::Html, Format::Text] {
+            let draft = "It was the the best of times.\n";
+            assert_eq!(lint_text(draft, format, &rules).len(), 1, "{format:?}");
+            let line = format!("{}{draft}", next_line_comment(format, "repeated-word"));
+            assert!(
+                lint_text(&line, format, &rules).is_empty(),
+                "{format:?}: {line}"
+            );
+            let file = format!("{}{draft}", file_comment(format, "repeated-word"));
+            assert!(
+                lint_text(&file, format, &rules).is_empty(),
+                "{format:?}: {file}"
+            );
+        }
+    }
+
+    #[test]
+    fn file_comment_goes_after_front_matter() {
+        let text = "---\ntitle: A\n---\nBody the the text.\n";
+        let doc = Document::parse(text, Format::Markdown);
+        assert_eq!(file_comment_offset(&doc), "---\ntitle: A\n---\n".len());
+        let doc = Document::parse("Body.\n", Format::Markdown);
+        assert_eq!(file_comment_offset(&doc), 0);
+    }
 }

@@ -1,0 +1,326 @@
+//! The engine: what every frontend lints through.
+//!
+//! The command line, the language server and the web page are three views of one thing: rules
+//! loaded once, a team's `draftlint.toml`, inline suppressions, fixes, and the files of a tree.
+//! If each frontend assembled those itself they would drift apart (a suppression honoured in CI
+//! but not in the editor, a config found by one and not the other), so they live here, once.
+//! Frontends only translate: arguments, LSP messages or HTTP requests in; printers, protocol
+//! types or JSON out.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::config::{Config, ConfigError};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix;
+use crate::lint::{self, FileReport, Input, Settings};
+use crate::rules::kinds::KINDS;
+use crate::rules::{Rule, RuleError, RuleSet, testing};
+use crate::source::Format;
+
+/// Where the run's `draftlint.toml` comes from.
+#[derive(Clone, Debug)]
+pub enum ConfigSource {
+    /// The first config file from this folder upwards (none found: defaults rooted here).
+    Discover(PathBuf),
+    /// This file.
+    File(PathBuf),
+    /// No config file: every loaded rule as it is; paths relative to this folder.
+    Ignore(PathBuf),
+}
+
+/// What a frontend asks of the engine, before any file is seen.
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    pub config: ConfigSource,
+    /// Folders of rule files added after the config's own.
+    pub rule_dirs: Vec<PathBuf>,
+    /// Rules to run; empty means the config's `only`, or all.
+    pub only: Vec<String>,
+    /// Rules not to run, besides the config's `disable`.
+    pub disable: Vec<String>,
+    pub report_unused_suppressions: bool,
+}
+
+impl EngineOptions {
+    /// Options that discover the config from `folder` and change nothing else.
+    pub fn discover(folder: impl Into<PathBuf>) -> Self {
+        EngineOptions {
+            config: ConfigSource::Discover(folder.into()),
+            rule_dirs: Vec::new(),
+            only: Vec::new(),
+            disable: Vec::new(),
+            report_unused_suppressions: false,
+        }
+    }
+}
+
+/// Why an engine could not be built. Each carries what a frontend needs to show it where it
+/// belongs (an annotated snippet of the rule or config file).
+#[derive(Debug, Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An unknown rule id in `--only`, `--disable` or the config.
+    #[error("{0}")]
+    Selection(String),
+}
+
+/// How to walk folders.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    /// Parse every file as this format instead of guessing from its extension.
+    pub input_format: Option<Format>,
+    /// The name (and so the format) of standard input, for `-`.
+    pub stdin_filename: Option<PathBuf>,
+}
+
+/// The files a run will lint, in a deterministic order, and the paths that could not be walked.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    pub errors: Vec<String>,
+}
+
+/// The result of fixing one text until no fix is left.
+#[derive(Debug)]
+pub struct Fixed {
+    pub text: String,
+    /// How many fixes were applied, over all passes.
+    pub applied: usize,
+    /// The findings that remain in `text`.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Rules, config and suppression settings of a run, loaded once.
+#[derive(Debug)]
+pub struct Engine {
+    pub rules: RuleSet,
+    pub config: Config,
+    report_unused_suppressions: bool,
+}
+
+impl Engine {
+    /// Loads the config, the built-in and configured rules, and keeps the selected ones.
+    pub fn new(options: &EngineOptions) -> Result<Engine, EngineError> {
+        let config = match &options.config {
+            ConfigSource::Discover(folder) => Config::discover(folder)?,
+            ConfigSource::File(path) => Config::load(path)?,
+            ConfigSource::Ignore(root) => Config::empty(root.clone()),
+        };
+        let mut rule_dirs = config.rule_dirs.clone();
+        rule_dirs.extend(options.rule_dirs.iter().cloned());
+        let mut rules = RuleSet::load(&rule_dirs)?;
+        if let Some(unknown) = config.rule_ids().find(|id| !rules.known_ids.contains(*id)) {
+            let path = config
+                .path
+                .as_ref()
+                .map_or(String::new(), |p| format!("{}: ", p.display()));
+            return Err(EngineError::Selection(format!(
+                "{path}unknown rule `{unknown}` (see `draftlint rules`)"
+            )));
+        }
+        let only = if options.only.is_empty() {
+            config.only.clone()
+        } else {
+            options.only.clone()
+        };
+        let mut disable = config.disable.clone();
+        disable.extend(options.disable.iter().cloned());
+        rules
+            .select(&only, &disable)
+            .map_err(EngineError::Selection)?;
+        Ok(Engine {
+            rules,
+            config,
+            report_unused_suppressions: options.report_unused_suppressions,
+        })
+    }
+
+    pub fn settings(&self) -> Settings<'_> {
+        Settings {
+            rules: &self.rules,
+            config: Some(&self.config),
+            report_unused_suppressions: self.report_unused_suppressions,
+        }
+    }
+
+    /// The findings in one text: rules, suppressions, and the config's severities and
+    /// overrides for `path` (a name is enough: nothing is read from it).
+    pub fn lint_text(&self, text: &str, format: Format, path: Option<&Path>) -> Vec<Diagnostic> {
+        lint::lint_with(text, format, path, &self.settings())
+    }
+
+    /// Lints files in parallel; the reports come back in input order. `stdin` holds what
+    /// standard input read, for the input without a path.
+    pub fn lint_inputs(&self, inputs: Vec<Input>, stdin: Option<Vec<u8>>) -> Vec<FileReport> {
+        lint::lint_inputs(inputs, stdin, &self.settings())
+    }
+
+    /// Applies fixes until none are left (a fix may uncover another; at most a few passes).
+    /// `diagnostics` are the findings already known for `text`.
+    pub fn fix_text(
+        &self,
+        text: &str,
+        format: Format,
+        path: Option<&Path>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Fixed {
+        const MAX_PASSES: usize = 10;
+        let mut fixed = Fixed {
+            text: text.to_string(),
+            applied: 0,
+            diagnostics,
+        };
+        for _ in 0..MAX_PASSES {
+            let (new_text, applied) = fix::apply_fixes(&fixed.text, &fixed.diagnostics);
+            if applied == 0 {
+                break;
+            }
+            fixed.applied += applied;
+            fixed.text = new_text;
+            fixed.diagnostics = self.lint_text(&fixed.text, format, path);
+        }
+        fixed
+    }
+
+    /// The severity that fails a run, unless the frontend overrides it.
+    pub fn fail_on(&self) -> Severity {
+        self.config.fail_on.unwrap_or(Severity::Error)
+    }
+
+    /// The files under `paths` that a run lints: files as named, folders walked (ignore files
+    /// honoured, drafts by extension, the config's excludes applied), `-` for standard input.
+    pub fn discover(&self, paths: &[PathBuf], walk: &WalkOptions) -> Discovered {
+        let mut found = Discovered::default();
+        for path in paths {
+            if path.as_os_str() == "-" {
+                let name = walk
+                    .stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("<stdin>"));
+                found.inputs.push(Input {
+                    display: name.display().to_string(),
+                    path: None,
+                    format: walk
+                        .input_format
+                        .unwrap_or_else(|| Format::from_path(&name)),
+                });
+                continue;
+            }
+            if !path.is_dir() {
+                if !path.exists() {
+                    found
+                        .errors
+                        .push(format!("{}: no such file or folder", path.display()));
+                    continue;
+                }
+                found.inputs.push(input_for(path, walk));
+                continue;
+            }
+            let mut walked = Vec::new();
+            for entry in ignore::WalkBuilder::new(path).build() {
+                match entry {
+                    Ok(entry) => {
+                        let p = entry.path();
+                        if entry.file_type().is_some_and(|t| t.is_file())
+                            && is_draft(p)
+                            && !self.config.is_excluded(p)
+                        {
+                            walked.push(input_for(p, walk));
+                        }
+                    }
+                    Err(err) => found.errors.push(err.to_string()),
+                }
+            }
+            walked.sort_by(|a, b| a.display.cmp(&b.display));
+            found.inputs.extend(walked);
+        }
+        found
+    }
+
+    /// A rule by id, selected or not.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.get(id)
+    }
+
+    /// What `draftlint explain` prints for a rule, or `None` for an unknown id.
+    pub fn explain(&self, id: &str) -> Option<String> {
+        self.rules.get(id).map(explain)
+    }
+}
+
+/// Whether a file met in a folder walk is a draft (by extension).
+pub fn is_draft(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| Format::WALKED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+fn input_for(path: &Path, walk: &WalkOptions) -> Input {
+    let display = path
+        .strip_prefix("./")
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    Input {
+        display,
+        path: Some(path.to_path_buf()),
+        format: walk.input_format.unwrap_or_else(|| Format::from_path(path)),
+    }
+}
+
+/// A rule's documentation: description, rationale, help, its kind's documentation and its
+/// test cases with what the rule reports on them. Plain text that reads as Markdown.
+pub fn explain(rule: &Rule) -> String {
+    use std::fmt::Write;
+    let meta = &rule.meta;
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "{} ({} {}, from {})\n",
+        meta.id, meta.severity, meta.kind, meta.origin
+    );
+    let _ = writeln!(out, "{}\n", meta.description.trim());
+    if !meta.rationale.trim().is_empty() {
+        let _ = writeln!(out, "Why: {}\n", meta.rationale.trim());
+    }
+    if let Some(help) = &meta.help {
+        let _ = writeln!(out, "Fix: {}\n", help.trim());
+    }
+    if let Some(kind) = KINDS.iter().find(|k| k.name == meta.kind) {
+        let _ = writeln!(out, "Rule kind `{}`:\n", kind.name);
+        for line in kind.doc.lines() {
+            let _ = writeln!(out, "    {}", line.strip_prefix(' ').unwrap_or(line));
+        }
+        let _ = writeln!(out);
+    }
+    if !meta.tests.is_empty() {
+        let _ = writeln!(out, "Examples:");
+        for case in &meta.tests {
+            let found = testing::run_case(rule, case);
+            let verdict = if found.is_empty() {
+                "not reported".to_string()
+            } else {
+                format!(
+                    "reported: {}",
+                    found
+                        .iter()
+                        .map(|f| format!("{f:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let input = case.input.trim_end().replace('\n', "\n      ");
+            let _ = writeln!(out, "  - {input}\n    → {verdict}");
+            if let Some(note) = &case.note {
+                let _ = writeln!(out, "    ({note})");
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,125 @@
+//! The engine facade that the CLI, the language server and the web page share: config
+//! discovery, rule selection, suppressions, fixes and explanations, with no frontend around it.
+
+use std::fs;
+
+use draftlint::engine::{ConfigSource, Engine, EngineError, EngineOptions, WalkOptions};
+use draftlint::source::Format;
+
+fn temp_tree(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join("draftlint.toml"), config).expect("write config");
+    fs::create_dir(dir.path().join("drafts")).expect("mkdir");
+    fs::write(
+        dir.path().join("drafts/a.md"),
+        "It was the the best of times.\n",
+    )
+    .expect("write draft");
+    fs::write(dir.path().join("drafts/notes.rs"), "fn main() {}\n").expect("write code");
+    dir
+}
+
+#[test]
+fn config_is_discovered_from_a_subfolder_and_applied() {
+    let dir = temp_tree("[severity]\nrepeated-word = \"error\"\n");
+    let engine = Engine::new(&EngineOptions::discover(dir.path().join("drafts"))).unwrap();
+    let found = engine.lint_text("It was the the best.\n", Format::Markdown, None);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule, "repeated-word");
+    assert_eq!(found[0].severity, draftlint::diagnostic::Severity::Error);
+    assert_eq!(
+        found[0].message, "\"the\" is repeated",
+        "message as the rule file words it"
+    );
+}
+
+#[test]
+fn ignoring_the_config_keeps_built_in_severities() {
+    let dir = temp_tree("[severity]\nrepeated-word = \"error\"\n");
+    let mut options = EngineOptions::discover(dir.path());
+    options.config = ConfigSource::Ignore(dir.path().to_path_buf());
+    let engine = Engine::new(&options).unwrap();
+    let found = engine.lint_text("It was the the best.\n", Format::Markdown, None);
+    assert_eq!(found[0].severity, draftlint::diagnostic::Severity::Warning);
+}
+
+#[test]
+fn unknown_rule_in_selection_is_an_error() {
+    let mut options = EngineOptions::discover(".");
+    options.config = ConfigSource::Ignore(".".into());
+    options.only = vec!["no-such-rule".into()];
+    match Engine::new(&options) {
+        Err(EngineError::Selection(message)) => {
+            assert_eq!(
+                message,
+                "unknown rule `no-such-rule` (see `draftlint rules`)"
+            )
+        }
+        other => panic!("expected a selection error, got {other:?}"),
+    }
+}
+
+#[test]
+fn malformed_config_is_a_config_error_with_its_position() {
+    let dir = temp_tree("unknown-key = 1\n");
+    match Engine::new(&EngineOptions::discover(dir.path())) {
+        Err(EngineError::Config(err)) => {
+            assert_eq!(err.span.map(|s| s.start), Some(0));
+            assert!(
+                err.message.contains("unknown field `unknown-key`"),
+                "{}",
+                err.message
+            );
+        }
+        other => panic!("expected a config error, got {other:?}"),
+    }
+}
+
+#[test]
+fn discovery_walks_drafts_only_and_honours_excludes() {
+    let dir = temp_tree("exclude = [\"drafts/skip/**\"]\n");
+    fs::create_dir(dir.path().join("drafts/skip")).unwrap();
+    fs::write(dir.path().join("drafts/skip/b.md"), "x\n").unwrap();
+    let engine = Engine::new(&EngineOptions::discover(dir.path())).unwrap();
+    let found = engine.discover(&[dir.path().join("drafts")], &WalkOptions::default());
+    assert!(found.errors.is_empty());
+    let names: Vec<_> = found
+        .inputs
+        .iter()
+        .map(|i| i.path.as_ref().unwrap().file_name().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["a.md"]);
+}
+
+#[test]
+fn fixes_converge_and_report_what_remains() {
+    let engine = Engine::new(&EngineOptions {
+        config: ConfigSource::Ignore(".".into()),
+        ..EngineOptions::discover(".")
+    })
+    .unwrap();
+    let text = "It was the the best of times.\n";
+    let found = engine.lint_text(text, Format::Markdown, None);
+    let fixed = engine.fix_text(text, Format::Markdown, None, found);
+    assert_eq!(fixed.text, "It was the best of times.\n");
+    assert_eq!(fixed.applied, 1);
+    assert!(fixed.diagnostics.is_empty());
+}
+
+#[test]
+fn explain_is_the_cli_text() {
+    let engine = Engine::new(&EngineOptions {
+        config: ConfigSource::Ignore(".".into()),
+        ..EngineOptions::discover(".")
+    })
+    .unwrap();
+    let text = engine.explain("repeated-word").expect("known rule");
+    assert!(
+        text.starts_with(
+            "repeated-word (warning repetition, from rules/repeated-word.toml (built-in))"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Examples:"));
+    assert_eq!(engine.explain("no-such-rule"), None);
+}
