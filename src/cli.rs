@@ -56,6 +56,8 @@ enum Command {
         /// A folder of rule files to test instead of the built-in rules.
         dir: Option<PathBuf>,
     },
+    /// Serve a local page to paste drafts into and see their findings, and a JSON API.
+    Serve(ServeArgs),
     /// Write a commented starter `draftlint.toml` in the current folder.
     Init {
         /// Overwrite an existing draftlint.toml.
@@ -113,6 +115,41 @@ struct CheckArgs {
     /// With --fix, print a unified diff instead of writing.
     #[arg(long, requires = "fix")]
     diff: bool,
+    /// Report suppression comments that suppress nothing.
+    #[arg(long)]
+    report_unused_suppressions: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// A folder whose drafts the page lists and opens (read-only).
+    path: Option<PathBuf>,
+    /// Port to listen on; 0 lets the system pick a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Address to listen on. Anything but loopback exposes the page (and PATH) to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// The largest request body and served draft, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::serve::DEFAULT_BODY_LIMIT)]
+    max_body: usize,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    only: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    disable: Vec<String>,
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// Use this config file instead of the discovered draftlint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore draftlint.toml files.
+    #[arg(long)]
+    no_config: bool,
     /// Report suppression comments that suppress nothing.
     #[arg(long)]
     report_unused_suppressions: bool,
@@ -192,8 +229,47 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Rules(args) => list_rules(&args),
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::TestRules { dir } => test_rules(dir.as_deref()),
+        Command::Serve(args) => serve(args),
         Command::Init { force } => init(force),
     }
+}
+
+fn serve(args: ServeArgs) -> Result<u8> {
+    let options = EngineOptions {
+        config: config_source(args.no_config, args.config.as_deref())?,
+        rule_dirs: args.rules.rule_dirs.clone(),
+        only: args.only.clone(),
+        disable: args.disable.clone(),
+        report_unused_suppressions: args.report_unused_suppressions,
+    };
+    let engine = Engine::new(&options)?;
+    if !args.host.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this address can use the page{}",
+            args.host,
+            if args.path.is_some() {
+                " and read the drafts it serves"
+            } else {
+                ""
+            }
+        );
+    }
+    let running = crate::serve::start(
+        engine,
+        crate::serve::ServeOptions {
+            addr: std::net::SocketAddr::new(args.host, args.port),
+            root: args.path,
+            body_limit: args.max_body,
+        },
+    )?;
+    let url = running.url();
+    println!("draftlint serve: {url}");
+    io::stdout().flush()?;
+    if args.open {
+        crate::serve::open_browser(&url);
+    }
+    running.wait()?;
+    Ok(EXIT_CLEAN)
 }
 
 fn init(force: bool) -> Result<u8> {
@@ -210,17 +286,21 @@ fn init(force: bool) -> Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-fn engine_options(args: &CheckArgs) -> Result<EngineOptions> {
+/// Where the config comes from, for `--no-config` and `--config FILE`.
+fn config_source(no_config: bool, file: Option<&Path>) -> Result<ConfigSource> {
     let cwd = std::env::current_dir().context("cannot read the working folder")?;
-    let config = if args.no_config {
+    Ok(if no_config {
         ConfigSource::Ignore(cwd)
-    } else if let Some(path) = &args.config {
-        ConfigSource::File(path.clone())
+    } else if let Some(path) = file {
+        ConfigSource::File(path.to_path_buf())
     } else {
         ConfigSource::Discover(cwd)
-    };
+    })
+}
+
+fn engine_options(args: &CheckArgs) -> Result<EngineOptions> {
     Ok(EngineOptions {
-        config,
+        config: config_source(args.no_config, args.config.as_deref())?,
         rule_dirs: args.rules.rule_dirs.clone(),
         only: args.only.clone(),
         disable: args.disable.clone(),

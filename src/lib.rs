@@ -15,6 +15,7 @@ pub mod lint;
 pub mod pattern;
 pub mod render;
 pub mod rules;
+pub mod serve;
 pub mod source;
 pub mod span;
 pub mod suppress;
