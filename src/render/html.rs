@@ -234,3 +234,89 @@ fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{Input, Settings, lint_source};
+    use crate::source::{FileError, Format, SourceText};
+
+    fn report(rules: &RuleSet, name: &str, text: &str) -> FileReport {
+        let source = SourceText::decode(text.as_bytes().to_vec()).unwrap();
+        FileReport {
+            input: Input {
+                display: name.to_string(),
+                path: None,
+                format: Format::from_path(std::path::Path::new(name)),
+            },
+            outcome: lint_source(source, Format::Markdown, None, &Settings::new(rules)),
+        }
+    }
+
+    /// The page around the embedded assets and data, and the data on its own.
+    fn split(html: &str) -> (String, Value) {
+        let (before, rest) = html
+            .split_once("<script type=\"application/json\" id=\"report-data\">")
+            .unwrap();
+        let (data, after) = rest.split_once("</script>").unwrap();
+        let page = format!("{before}[data]{after}")
+            .replace(assets::STYLE, "[style.css]\n")
+            .replace(assets::HIGHLIGHT_JS, "[highlight.js]\n")
+            .replace(assets::REPORT_JS, "[report.js]\n");
+        (page, serde_json::from_str(data).unwrap())
+    }
+
+    #[test]
+    fn summary_sections_and_files_without_findings() {
+        let rules = RuleSet::load(&[]).unwrap();
+        let tricky = "\u{feff}Reports indicate </script><b>rain</b> around 12,000 times.\n";
+        let mut reports = vec![
+            report(&rules, "posts/a <&>.md", tricky),
+            report(&rules, "posts/clean.md", "Fine.\n"),
+            report(&rules, "posts/other.md", "Fine too.\n"),
+        ];
+        reports.push(FileReport {
+            input: reports[1].input.clone(),
+            outcome: Err(FileError::Binary { offset: 2 }),
+        });
+        reports[3].input.display = "posts/binary.md".into();
+        let mut out = Vec::new();
+        write(&reports, &rules, &mut out).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        let (page, data) = split(&html);
+        insta::assert_snapshot!(page);
+
+        // The data holds each draft with findings exactly as `--format json` gives it.
+        let linted = reports[0].outcome.as_ref().unwrap();
+        let expected = crate::render::text_document(
+            "posts/a <&>.md",
+            &linted.source.text,
+            linted.source.bom_len,
+            &linted.diagnostics,
+        );
+        let file = &data["files"][0];
+        assert_eq!(file["diagnostics"], expected["diagnostics"]);
+        assert_eq!(file["text"], linted.source.text.as_str());
+        assert_eq!(file["bom"], 3);
+        assert_eq!(data["files"].as_array().unwrap().len(), 1);
+        assert!(
+            data["explain"]["vague-attribution"]
+                .as_str()
+                .unwrap()
+                .starts_with("vague-attribution (warning")
+        );
+        // No draft text can end the data's script element early.
+        assert_eq!(html.matches("</script>").count(), 3);
+    }
+
+    #[test]
+    fn a_clean_run_says_so() {
+        let rules = RuleSet::load(&[]).unwrap();
+        let mut out = Vec::new();
+        write(&[report(&rules, "a.md", "Fine.\n")], &rules, &mut out).unwrap();
+        let (page, data) = split(&String::from_utf8(out).unwrap());
+        assert!(page.contains("<p class=\"clean\">No findings.</p>"));
+        assert!(page.contains("<summary>1 file without findings</summary>"));
+        assert_eq!(data["files"], serde_json::json!([]));
+    }
+}
