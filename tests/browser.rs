@@ -71,6 +71,14 @@ fn check_json(path: &str) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `check --format json` of a text given on standard input, as plain text.
+fn check_json_text(text: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.txt");
+    std::fs::write(&path, text).unwrap();
+    check_json(path.to_str().unwrap())
+}
+
 /// (rule, severity, matched text) of every finding, sorted.
 fn expected_marks(report: &Value) -> Vec<(String, String, String)> {
     let mut marks: Vec<_> = report["diagnostics"]
@@ -276,7 +284,10 @@ fn large_report_opens() {
             .unwrap();
         let drawn = wait_until(
             &client,
-            &format!("return document.querySelectorAll('#file-{index} mark[data-rule]').length"),
+            &format!(
+                "return document.querySelector('#file-{index} .draft-view').dataset.drawn === '1' \
+                 && document.querySelectorAll('#file-{index} mark[data-rule]').length"
+            ),
             "the opened section",
         )
         .await;
@@ -449,6 +460,19 @@ async fn serve_page(client: &Client) {
         .await
         .unwrap();
     assert_eq!(editor, json!(fixed));
+
+    // Offsets are UTF-8 bytes, the page counts UTF-16: emoji, CJK, accents and tabs before
+    // and between findings must not shift a highlight.
+    let wide = "Caf\u{e9} \u{1F30D} \u{5317}\u{4EAC}\u{1F468}\u{200D}\u{1F469}.\n\tReports indicate \
+                that around 12,000 \u{1F389} people came; critics say the \u{6570}\u{5B57} \
+                reportedly grew.\n";
+    paste(client, wide).await;
+    let expected_wide = check_json_text(wide);
+    assert_eq!(expected_wide["diagnostics"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        marks(client, Some("#view")).await,
+        expected_marks(&expected_wide)
+    );
 
     // A 5,000-word draft: request to drawn highlights, measured by the page itself.
     let long = text.repeat(5000 / text.split_whitespace().count() + 1);

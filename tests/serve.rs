@@ -279,9 +279,16 @@ fn oversized_bodies_are_413() {
     body.extend_from_slice(br#""}"#);
     let answer = post(server.addr, "/api/lint", &body);
     assert_eq!(answer.status, 413, "{}", answer.body);
-    // Just under the limit is linted.
-    let text = "word ".repeat((serve::DEFAULT_BODY_LIMIT - 100) / 5);
-    assert_eq!(lint(server.addr, &json!({ "text": text })).status, 200);
+    // A configured limit: just under is linted, just over is refused.
+    let limit = 64 * 1024;
+    let server = start(engine(), None, limit);
+    let body = |len: usize| json!({ "text": "word ".repeat(len / 5) }).to_string();
+    let under = body(limit - 100);
+    assert!(under.len() <= limit);
+    assert_eq!(post(server.addr, "/api/lint", under.as_bytes()).status, 200);
+    let over = body(limit + 100);
+    assert!(over.len() > limit);
+    assert_eq!(post(server.addr, "/api/lint", over.as_bytes()).status, 413);
 }
 
 #[test]

@@ -15,6 +15,8 @@
   const LINT_DELAY_MS = 200;
 
   let fileName = null;
+  // A textarea holds line feeds only; a draft opened with CRLF is saved back with CRLF.
+  let crlf = false;
   let shown = { text: null, diagnostics: [] };
   let sequence = 0;
   let timer = 0;
@@ -163,7 +165,8 @@
     const ext = { markdown: 'md', html: 'html', text: 'txt' }[format()];
     const name = fileName ? fileName.split('/').pop() : `draft.${ext}`;
     const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([draft.value], { type: 'text/plain;charset=utf-8' }));
+    const text = crlf ? draft.value.replace(/\n/g, '\r\n') : draft.value;
+    link.href = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
     link.download = name;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
@@ -171,6 +174,7 @@
 
   function load(name, text) {
     fileName = name;
+    crlf = text.includes('\r\n');
     draft.value = text;
     $('name').textContent = name || '';
     lint();

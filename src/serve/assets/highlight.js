@@ -291,10 +291,22 @@ const DraftlintView = (() => {
 
     place(mark) {
       const rect = mark.getClientRects()[0] || mark.getBoundingClientRect();
-      const width = Math.min(416, window.innerWidth - 16);
-      const left = Math.max(8, Math.min(rect.left, window.innerWidth - width - 8));
+      // The visible width, without a scroll bar (which `innerWidth` counts).
+      const visible = document.documentElement.clientWidth;
+      const width = this.el.offsetWidth || Math.min(416, visible - 16);
+      const left = Math.max(8, Math.min(rect.left, visible - width - 8));
+      // Below the finding, and below the "said here" passages just under it, so the card
+      // hides neither.
+      let bottom = rect.bottom;
+      if (this.current) {
+        const { container, i } = this.current;
+        for (const ctx of container.querySelectorAll(`.ctx.active[data-ctx="${i}"]`)) {
+          const r = ctx.getBoundingClientRect();
+          if (r.top >= rect.top && r.top - rect.bottom < 120) bottom = Math.max(bottom, r.bottom);
+        }
+      }
       this.el.style.left = `${left + window.scrollX}px`;
-      this.el.style.top = `${rect.bottom + window.scrollY + 6}px`;
+      this.el.style.top = `${bottom + window.scrollY + 6}px`;
     }
   }
 
