@@ -154,6 +154,24 @@ fn a_byte_order_mark_counts_in_offsets_like_checks_do() {
 }
 
 #[test]
+fn fix_keeps_a_byte_order_mark() {
+    let server = start(engine(), None, serve::DEFAULT_BODY_LIMIT);
+    let answer = post(
+        server.addr,
+        "/api/fix",
+        json!({"text": "\u{feff}It was the the end, reportedly.", "format": "text"})
+            .to_string()
+            .as_bytes(),
+    );
+    let fixed = answer.json();
+    assert_eq!(fixed["text"], "\u{feff}It was the end, reportedly.");
+    assert_eq!(fixed["applied"], 1);
+    let d = &fixed["diagnostics"][0];
+    assert_eq!(d["rule"], "vague-attribution");
+    assert_eq!((&d["byte_start"], &d["column"]), (&json!(19), &json!(17)));
+}
+
+#[test]
 fn fix_applies_every_fix_and_reports_what_remains() {
     let server = start(engine(), None, serve::DEFAULT_BODY_LIMIT);
     let text = fs::read_to_string(SEED).unwrap();

@@ -289,8 +289,9 @@ impl AppState {
         if let Some(only) = &only {
             remaining.retain(|d| only.contains(&d.rule));
         }
-        let mut document = render::text_document(&p.name, &fixed.text, 0, &remaining);
-        document["text"] = json!(fixed.text);
+        let mut document = render::text_document(&p.name, &fixed.text, p.bom_len, &remaining);
+        let bom = if p.bom_len > 0 { "\u{feff}" } else { "" };
+        document["text"] = json!(format!("{bom}{}", fixed.text));
         document["applied"] = json!(fixed.applied);
         Ok(document)
     }

@@ -221,7 +221,7 @@
       load(file.name, await file.text());
     });
   }
-  // j/k (or n/p) from anywhere outside the editor move between findings.
+  // j/k (or n/p) from anywhere outside the editor jump into the findings.
   document.addEventListener('keydown', (e) => {
     if (e.target === draft || e.target.closest('mark, dialog, .card') || e.ctrlKey || e.metaKey || e.altKey) return;
     if (!['j', 'k', 'n', 'p'].includes(e.key)) return;
