@@ -342,6 +342,13 @@ async fn serve_page(client: &Client) {
         "the page",
     )
     .await;
+    highlighting_edge_cases(client).await;
+
+    // The format is guessed from the content while "Guess" is chosen.
+    paste(client, "# A title\n\nReports indicate rain.\n").await;
+    let guessed = client.find(Locator::Css("#guessed")).await.unwrap();
+    assert_eq!(guessed.text().await.unwrap(), "(markdown)");
+
     client
         .find(Locator::Css("#format"))
         .await
@@ -367,6 +374,23 @@ async fn serve_page(client: &Client) {
         .await
         .unwrap();
     assert_eq!(files.len(), 1, "the served folder's one draft is listed");
+    // Opening it from the list shows the same findings (its format from its name).
+    client
+        .execute("document.getElementById('draft').value = ''", vec![])
+        .await
+        .unwrap();
+    files[0].click().await.unwrap();
+    wait_until(
+        client,
+        "return document.getElementById('view').textContent.length > 0 && \
+         document.getElementById('view').textContent === document.getElementById('draft').value",
+        "the opened draft",
+    )
+    .await;
+    assert_eq!(
+        marks(client, Some("#view")).await,
+        expected_marks(&expected)
+    );
 
     // Keyboard: from a highlight, `j` moves to the next finding.
     let first = client
@@ -498,6 +522,56 @@ async fn serve_page(client: &Client) {
         long.split_whitespace().count(),
         times[2],
         times[4]
+    );
+}
+
+/// The drawing itself, on findings made up to be awkward: one crossing another, one inside
+/// another, an empty one, and multi-byte text before and inside them.
+async fn highlighting_edge_cases(client: &Client) {
+    let drawn = client
+        .execute(
+            r#"
+            const text = 'a\u00e9 \ud83c\udf0d bc\u5317\u4eac def';
+            const bytes = (s) => new TextEncoder().encode(s).length;
+            const at = (s) => bytes(text.slice(0, text.indexOf(s)));
+            const d = (rule, from, to, related) => ({
+              rule, severity: 'warning', message: rule, byte_start: at(from),
+              byte_end: at(from) + bytes(to), related: related || [],
+            });
+            const findings = [
+              d('crossing-a', 'bc', 'bc\u5317'),
+              d('crossing-b', '\u5317', '\u5317\u4eac d', [{ byte_start: at('a'), byte_end: at('a') + bytes('a\u00e9'), message: 'x' }]),
+              d('inner', '\u4eac', '\u4eac'),
+              d('empty', 'def', ''),
+            ];
+            const view = document.createElement('div');
+            view.className = 'draft-view';
+            DraftlintView.render(view, text, findings, 0);
+            return {
+              text: view.textContent === text,
+              marks: [...view.querySelectorAll('mark[data-rule]')].map((m) =>
+                [m.dataset.rule, [...view.querySelectorAll(`mark[data-i="${m.dataset.i}"]`)].map((p) => p.textContent).join('')]),
+              pieces: view.querySelectorAll('mark').length,
+              ctx: [...view.querySelectorAll('.ctx[data-ctx="1"]')].map((c) => c.textContent).join(''),
+            };
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        drawn,
+        json!({
+            "text": true,
+            "marks": [
+                ["crossing-a", "bc\u{5317}"],
+                ["crossing-b", "\u{5317}\u{4eac} d"],
+                ["inner", "\u{4eac}"],
+                ["empty", ""],
+            ],
+            "pieces": 5,
+            "ctx": "a\u{e9}",
+        })
     );
 }
 
