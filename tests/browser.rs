@@ -106,6 +106,28 @@ return [...root.querySelectorAll('mark[data-rule]')].map((m) => {
 });
 "#;
 
+/// Elements whose text is under 4.5:1 against the first opaque background behind them.
+const CONTRAST_JS: &str = r#"
+const rgb = (c) => c.match(/[\d.]+/g).map(Number);
+const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+  .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+const background = (el) => {
+  for (; el; el = el.parentElement) {
+    const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+  }
+  return [255, 255, 255];
+};
+const low = [];
+for (const el of document.querySelectorAll('#view mark, #findings .entry, #findings .icon, .totals, .muted, .card *')) {
+  const fg = lum(rgb(getComputedStyle(el).color));
+  const bg = lum(background(el));
+  const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+  if (ratio < 4.5) low.push(`${el.tagName}.${el.className}: ${ratio.toFixed(2)}`);
+}
+return low;
+"#;
+
 async fn marks(client: &Client, within: Option<&str>) -> Vec<(String, String, String)> {
     let value = client.execute(MARKS_JS, vec![json!(within)]).await.unwrap();
     let mut marks: Vec<(String, String, String)> = serde_json::from_value(value).unwrap();
@@ -375,22 +397,30 @@ async fn serve_page(client: &Client) {
         .unwrap();
     assert_eq!(files.len(), 1, "the served folder's one draft is listed");
     // Opening it from the list shows the same findings (its format from its name).
-    client
-        .execute("document.getElementById('draft').value = ''", vec![])
+    let before = client
+        .execute("return document.body.dataset.linted", vec![])
         .await
         .unwrap();
     files[0].click().await.unwrap();
     wait_until(
         client,
-        "return document.getElementById('view').textContent.length > 0 && \
-         document.getElementById('view').textContent === document.getElementById('draft').value",
+        &format!(
+            "return document.body.dataset.linted !== {before} && \
+             document.getElementById('view').textContent === document.getElementById('draft').value"
+        ),
         "the opened draft",
     )
     .await;
+    let name = client.find(Locator::Css("#name")).await.unwrap();
+    assert_eq!(name.text().await.unwrap(), "north-korea-draft.txt");
     assert_eq!(
         marks(client, Some("#view")).await,
         expected_marks(&expected)
     );
+
+    // WCAG AA: highlighted text, panel entries and the card's text against their backgrounds.
+    let low_contrast = client.execute(CONTRAST_JS, vec![]).await.unwrap();
+    assert_eq!(low_contrast, json!([]));
 
     // Keyboard: from a highlight, `j` moves to the next finding.
     let first = client

@@ -94,7 +94,7 @@ pub(super) fn write(
         .replace('<', "\\u003c");
     write!(
         out,
-        "</main>\n<div id=\"card\" class=\"card\" role=\"dialog\" aria-live=\"polite\" hidden></div>\n\
+        "</main>\n<div id=\"card\" class=\"card\" role=\"dialog\" aria-label=\"Finding\" hidden></div>\n\
          <dialog id=\"explain\"><form method=\"dialog\"><button class=\"close\">Close</button></form>\
          <pre></pre></dialog>\n\
          <script type=\"application/json\" id=\"report-data\">{data}</script>\n\
