@@ -486,30 +486,37 @@ fn without_a_folder_nothing_is_read() {
     assert_eq!(get(server.addr, "/api/file?path=Cargo.toml").status, 404);
 }
 
-#[test]
-fn the_command_prints_its_url_and_serves() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_draftlint"))
-        .args(["serve", "--port", "0", "--only", "vague-attribution"])
+/// Runs `draftlint serve ARGS…` and reads the URL it prints first.
+fn spawn_serve(args: &[&str], path_env: Option<&str>) -> (std::process::Child, SocketAddr) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_draftlint"));
+    command
+        .arg("serve")
+        .args(args)
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(std::process::Stdio::piped());
+    if let Some(path) = path_env {
+        command.env("PATH", path);
+    }
+    let mut child = command.spawn().unwrap();
     let mut line = String::new();
     std::io::BufRead::read_line(
         &mut std::io::BufReader::new(child.stdout.take().unwrap()),
         &mut line,
     )
     .unwrap();
-    let url = line
+    let addr: SocketAddr = line
         .trim()
-        .strip_prefix("draftlint serve: ")
-        .unwrap()
-        .to_string();
-    let addr: SocketAddr = url
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
+        .strip_prefix("draftlint serve: http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("a URL first: {line:?}"))
         .parse()
         .unwrap();
+    (child, addr)
+}
+
+#[test]
+fn the_command_prints_its_url_and_serves() {
+    let (mut child, addr) = spawn_serve(&["--port", "0", "--only", "vague-attribution"], None);
     assert!(addr.ip().is_loopback() && addr.port() != 0);
     let answer = lint(
         addr,
@@ -527,26 +534,29 @@ fn the_command_prints_its_url_and_serves() {
     assert_eq!(rules, ["vague-attribution"]);
 }
 
+#[cfg(not(target_os = "macos"))]
 #[test]
-fn a_wider_host_warns() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_draftlint"))
-        .args(["serve", "--host", "0.0.0.0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+fn no_browser_to_open_is_only_a_warning() {
+    let (mut child, addr) = spawn_serve(&["--open"], Some("/nonexistent"));
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let answer = get(addr, "/api/rules");
     child.kill().unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.wait().unwrap();
     assert!(
-        line.starts_with("draftlint serve: http://127.0.0.1:"),
+        line.starts_with("warning: cannot open a browser (xdg-open:"),
         "{line}"
     );
+    assert_eq!(answer.status, 200, "the server still serves");
+}
+
+#[test]
+fn a_wider_host_warns() {
+    let (mut child, addr) = spawn_serve(&["--host", "0.0.0.0"], None);
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(addr.ip().is_loopback(), "the URL printed is usable locally");
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .contains("warning: listening on 0.0.0.0: anyone who can reach this address")

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::checkstyle::escape;
-use super::json::diagnostic_value;
+use super::json::text_document;
 use super::{FileView, Summary, files_with_findings};
 use crate::engine;
 use crate::lint::FileReport;
@@ -44,15 +44,12 @@ pub(super) fn write(
                     explanations.insert(d.rule.clone(), text);
                 }
             }
+            let document = text_document(file.path, file.text, file.bom_len, file.diagnostics);
             json!({
                 "path": file.path,
                 "text": file.text,
                 "bom": file.bom_len,
-                "diagnostics": file
-                    .diagnostics
-                    .iter()
-                    .map(|d| diagnostic_value(file, d))
-                    .collect::<Vec<_>>(),
+                "diagnostics": document["diagnostics"],
             })
         })
         .collect();
@@ -288,7 +285,7 @@ mod tests {
 
         // The data holds each draft with findings exactly as `--format json` gives it.
         let linted = reports[0].outcome.as_ref().unwrap();
-        let expected = crate::render::text_document(
+        let expected = text_document(
             "posts/a <&>.md",
             &linted.source.text,
             linted.source.bom_len,
