@@ -424,6 +424,9 @@ fn folder() -> (tempfile::TempDir, PathBuf) {
     fs::write(root.join("sub/b.txt"), "Plain text.\n").unwrap();
     fs::write(root.join("big.md"), "x".repeat(2048)).unwrap();
     fs::write(root.join("notes.json"), "{}").unwrap();
+    fs::write(root.join(".hidden.md"), "hidden\n").unwrap();
+    fs::write(root.join(".ignore"), "ignored.md\n").unwrap();
+    fs::write(root.join("ignored.md"), "ignored\n").unwrap();
     fs::write(dir.path().join("secret.md"), "TOP SECRET\n").unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(dir.path().join("secret.md"), root.join("escape.md")).unwrap();
@@ -445,6 +448,8 @@ fn the_served_folder_lists_and_opens_its_drafts_only() {
     assert_eq!(get(server.addr, "/api/file?path=sub%2Fb.txt").status, 200);
     assert_eq!(get(server.addr, "/api/file?path=big.md").status, 413);
     assert_eq!(get(server.addr, "/api/file?path=notes.json").status, 403);
+    assert_eq!(get(server.addr, "/api/file?path=.hidden.md").status, 403);
+    assert_eq!(get(server.addr, "/api/file?path=ignored.md").status, 403);
     assert_eq!(get(server.addr, "/api/file?path=missing.md").status, 404);
     assert_eq!(get(server.addr, "/api/file").status, 400);
 

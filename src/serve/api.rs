@@ -311,7 +311,9 @@ impl AppState {
         if !path.is_file() {
             return Err(not_found());
         }
-        if !is_draft(&path) || self.engine.config.is_excluded(&path) {
+        // Only what the listing offers: drafts that `check PATH` would lint (so not hidden,
+        // ignored or excluded files, nor other kinds of file).
+        if !is_draft(&path) || !self.listed(root).any(|p| p == path) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "only the drafts this folder's lint would check are served",
@@ -337,19 +339,23 @@ impl AppState {
         }))
     }
 
-    /// The drafts under the served folder, as `check PATH` would find them.
+    /// The drafts under `root`, as `check PATH` would find them.
+    fn listed(&self, root: &Path) -> impl Iterator<Item = PathBuf> {
+        self.engine
+            .discover(&[root.to_path_buf()], &WalkOptions::default())
+            .inputs
+            .into_iter()
+            .filter_map(|input| input.path)
+    }
+
+    /// The drafts under the served folder, relative to it.
     fn list(&self) -> Value {
         let Some(root) = &self.root else {
             return json!({ "files": [] });
         };
-        let found = self
-            .engine
-            .discover(std::slice::from_ref(root), &WalkOptions::default());
-        let files: Vec<String> = found
-            .inputs
-            .iter()
-            .filter_map(|input| input.path.as_ref()?.strip_prefix(root).ok())
-            .map(slash_path)
+        let files: Vec<String> = self
+            .listed(root)
+            .filter_map(|path| path.strip_prefix(root).ok().map(slash_path))
             .collect();
         json!({ "files": files })
     }
