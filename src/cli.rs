@@ -62,6 +62,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server on stdin/stdout, for editors (see README, "Editors").
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -193,6 +195,12 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::TestRules { dir } => test_rules(dir.as_deref()),
         Command::Init { force } => init(force),
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => Ok(EXIT_CLEAN),
+            // The protocol asks for status 1 when `exit` comes without `shutdown`.
+            Err(crate::lsp::LspError::ExitWithoutShutdown) => Ok(1),
+            Err(err) => Err(err.into()),
+        },
     }
 }
 
