@@ -14,7 +14,7 @@
 //! only in this module; the engine knows nothing of LSP.
 
 mod actions;
-mod convert;
+pub mod convert;
 mod document;
 mod workspace;
 
@@ -650,4 +650,127 @@ impl Server {
 
 fn invalid_params(id: RequestId, err: serde_json::Error) -> Response {
     Response::new_err(id, ErrorCode::InvalidParams as i32, err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::any::Any;
+
+    use super::*;
+    use crate::document::Document;
+    use crate::engine::{ConfigSource, EngineOptions};
+    use crate::rules::{Check, Rule, RuleMeta};
+
+    #[derive(Debug)]
+    struct Panics;
+
+    impl Check for Panics {
+        fn check(&self, _doc: &Document<'_>, _rule: &RuleMeta, _out: &mut Vec<Diagnostic>) {
+            panic!("a rule bug");
+        }
+
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    }
+
+    fn engine(with_panicking_rule: bool) -> Arc<Engine> {
+        let mut options = EngineOptions::discover(".");
+        options.config = ConfigSource::Ignore(".".into());
+        let mut engine = Engine::new(&options).unwrap();
+        if with_panicking_rule {
+            let mut meta = engine.rules.rules[0].meta.clone();
+            meta.id = "panics".to_string();
+            engine.rules.rules.push(Rule {
+                meta,
+                check: Box::new(Panics),
+            });
+        }
+        Arc::new(engine)
+    }
+
+    /// A server with one open document, and the client's end of its connection.
+    fn server_with(text: &str, version: i32) -> (Server, Connection, Url) {
+        let (server_end, client_end) = Connection::memory();
+        let mut server = Server::new(&server_end, &InitializeParams::default(), ColumnUnit::Utf16);
+        let uri = Url::parse("file:///drafts/a.md").unwrap();
+        let doc = OpenDocument::new(uri.clone(), "markdown", version, text.to_string());
+        server.docs.insert(uri.clone(), doc);
+        (server, client_end, uri)
+    }
+
+    fn sent(client: &Connection) -> Vec<Notification> {
+        client
+            .receiver
+            .try_iter()
+            .filter_map(|m| match m {
+                Message::Notification(n) => Some(n),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_result_for_older_text_is_never_published() {
+        let text = "It was the the end.\n";
+        let (mut server, client, uri) = server_with(text, 3);
+        let findings = lint(&engine(false), text, Format::Markdown, None).unwrap();
+        assert_eq!(findings.len(), 1);
+        let done = |version| Done {
+            uri: uri.clone(),
+            version,
+            outcome: Ok(findings.clone()),
+        };
+        server.finish(done(2));
+        assert!(sent(&client).is_empty(), "stale result published");
+        server.finish(done(3));
+        let published = sent(&client);
+        assert_eq!(published.len(), 1);
+        let params: PublishDiagnosticsParams =
+            serde_json::from_value(published[0].params.clone()).unwrap();
+        assert_eq!((params.version, params.diagnostics.len()), (Some(3), 1));
+    }
+
+    #[test]
+    fn a_panicking_rule_costs_that_version_only() {
+        let text = "It was the the end.\n";
+        let outcome = lint(&engine(true), text, Format::Markdown, None);
+        assert!(
+            matches!(&outcome, Err(FileError::Internal(m)) if m == "a rule bug"),
+            "{outcome:?}"
+        );
+        let (mut server, client, uri) = server_with(text, 1);
+        server.finish(Done {
+            uri: uri.clone(),
+            version: 1,
+            outcome,
+        });
+        let first = sent(&client);
+        let methods: Vec<&str> = first.iter().map(|n| n.method.as_str()).collect();
+        assert_eq!(
+            methods,
+            ["window/logMessage", "textDocument/publishDiagnostics"]
+        );
+        let log: LogMessageParams = serde_json::from_value(first[0].params.clone()).unwrap();
+        assert_eq!(log.typ, MessageType::ERROR);
+        assert!(
+            log.message.ends_with(
+                "(version 1): internal error while linting (please report it): a rule bug"
+            ),
+            "{}",
+            log.message
+        );
+        let params: PublishDiagnosticsParams =
+            serde_json::from_value(first[1].params.clone()).unwrap();
+        assert_eq!((params.version, params.diagnostics.len()), (Some(1), 0));
+        // The next version lints normally.
+        let findings = lint(&engine(false), text, Format::Markdown, None).unwrap();
+        server.docs.get_mut(&uri).unwrap().version = 2;
+        server.finish(Done {
+            uri,
+            version: 2,
+            outcome: Ok(findings),
+        });
+        assert_eq!(sent(&client).len(), 1);
+    }
 }
