@@ -627,6 +627,25 @@ fn code_actions_fix_and_suppress() {
         ),
         "Intro.\n\n  draftlint-disable-next-line repeated-word\n  It was the the end 👍.\n"
     );
+    // In a Markdown list, a comment line would end the list: the comment goes after the
+    // previous item, and it works.
+    let doc = uri(&dir.path().join("list.md"));
+    let text = "- First item\\\n- It was the the end.\n";
+    client.open(&doc, "markdown", text);
+    assert_eq!(client.diagnostics(&doc, Some(1)).len(), 1);
+    let at = json!({"start": {"line": 1, "character": 12}, "end": {"line": 1, "character": 12}});
+    let offered = actions(&mut client, &doc, at);
+    let edited = apply(
+        text,
+        titled(&offered, "Disable repeated-word for this line"),
+        Unit::Utf16,
+    );
+    assert_eq!(
+        edited,
+        "- First item <!-- draftlint-disable-next-line repeated-word -->\\\n- It was the the end.\n"
+    );
+    client.change(&doc, 2, json!([{"text": edited}]));
+    assert_eq!(client.diagnostics(&doc, Some(2)), Vec::<Value>::new());
     client.shutdown();
 }
 

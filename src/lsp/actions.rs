@@ -96,10 +96,10 @@ pub fn code_actions(
 }
 
 /// Where a "disable for this line" comment goes and what it says. A comment line above the
-/// finding's line, indented like it; but inside a Markdown paragraph, list item or quote a
-/// comment line would split the block in two when rendered, so the comment goes at the end
-/// of the previous line instead (before a hard break's trailing spaces or backslash), which
-/// renders as nothing and suppresses the same next line.
+/// finding's line, indented like it; but in Markdown, after a line of a paragraph, list item
+/// or quote, a comment line would split that paragraph or list in two when rendered, so the
+/// comment goes at the end of that previous line instead (before a hard break's trailing
+/// spaces or backslash): it renders as nothing and suppresses the same next line.
 fn line_suppression(
     doc: &OpenDocument,
     parsed: &Document<'_>,
@@ -116,15 +116,15 @@ fn line_suppression(
         let content = previous.trim_end_matches(['\n', '\r']);
         let kept = content.trim_end_matches([' ', '\t', '\\']);
         let end = index.line_start(line - 1) + kept.len();
-        let continues = !kept.trim().is_empty()
+        let after_prose = !kept.trim().is_empty()
             && parsed.blocks.iter().any(|b| {
                 matches!(
                     b.kind,
                     BlockKind::Paragraph | BlockKind::ListItem | BlockKind::BlockQuote
-                ) && b.span.start < start
-                    && start < b.span.end
+                ) && b.span.start < end
+                    && end <= b.span.end
             });
-        if continues {
+        if after_prose {
             return (end, format!(" {}", comment.trim_end()));
         }
     }

@@ -322,7 +322,31 @@ impl Server {
         }
     }
 
+    /// Handles one message. A bug here costs that message (an error answer to a request, a
+    /// log line), not the session.
     fn handle(&mut self, message: Message) -> Flow {
+        let id = match &message {
+            Message::Request(request) => Some(request.id.clone()),
+            _ => None,
+        };
+        let handled =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.dispatch(message)));
+        handled.unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown panic");
+            let message = format!("draftlint: internal error (please report it): {what}");
+            self.log(MessageType::ERROR, message.clone());
+            if let Some(id) = id {
+                self.send(Response::new_err(id, ErrorCode::InternalError as i32, message).into());
+            }
+            Flow::Continue
+        })
+    }
+
+    fn dispatch(&mut self, message: Message) -> Flow {
         match message {
             Message::Request(request) => self.request(request),
             Message::Notification(notification) => return self.notification(notification),
