@@ -733,6 +733,13 @@ fn config_and_settings_reload() {
             ("vague-attribution".to_string(), 1)
         ]
     );
+
+    // Empty settings (as some clients send after start) mean the initialization options.
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    assert_eq!(
+        codes(&client.diagnostics(&doc, Some(1))),
+        [("repeated-word".to_string(), 2)]
+    );
     client.shutdown();
 }
 

@@ -194,6 +194,8 @@ struct Server {
     done: Receiver<Done>,
     shutting_down: bool,
     next_request: i32,
+    /// The `initializationOptions`, in force until the client sends settings of its own.
+    initial_settings: ClientSettings,
 }
 
 enum Flow {
@@ -254,10 +256,14 @@ impl Server {
             done,
             shutting_down: false,
             next_request: 0,
+            initial_settings: ClientSettings::default(),
         };
         let options = params.initialization_options.clone().unwrap_or_default();
         match ClientSettings::from_value(options) {
-            Ok(settings) => server.workspace.settings = settings,
+            Ok(settings) => {
+                server.workspace.settings = settings.clone();
+                server.initial_settings = settings;
+            }
             Err(message) => server.show(MessageType::ERROR, message),
         }
         server
@@ -450,7 +456,12 @@ impl Server {
                 if let Ok(p) =
                     n.extract::<DidChangeConfigurationParams>(notif::DidChangeConfiguration::METHOD)
                 {
-                    match ClientSettings::from_value(p.settings) {
+                    let settings = if ClientSettings::is_unset(&p.settings) {
+                        Ok(self.initial_settings.clone())
+                    } else {
+                        ClientSettings::from_value(p.settings)
+                    };
+                    match settings {
                         Ok(settings) => {
                             self.workspace.settings = settings;
                             self.reload();

@@ -34,6 +34,19 @@ pub struct ClientSettings {
 }
 
 impl ClientSettings {
+    /// Whether a client sent no settings at all (`null`, `{}` or an empty `draftlint` key),
+    /// as some do right after start: that must not wipe the `initializationOptions`.
+    pub fn is_unset(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Null => true,
+            serde_json::Value::Object(map) => match map.get("draftlint") {
+                Some(inner) if map.len() == 1 => Self::is_unset(inner),
+                _ => map.is_empty(),
+            },
+            _ => false,
+        }
+    }
+
     /// Reads settings sent by a client; `null` means the defaults.
     pub fn from_value(value: serde_json::Value) -> Result<ClientSettings, String> {
         let value = match value {
@@ -203,6 +216,14 @@ mod tests {
             ClientSettings::from_value(serde_json::Value::Null).unwrap(),
             ClientSettings::default()
         );
+        for unset in [
+            serde_json::json!(null),
+            serde_json::json!({}),
+            serde_json::json!({"draftlint": {}}),
+        ] {
+            assert!(ClientSettings::is_unset(&unset), "{unset}");
+        }
+        assert!(!ClientSettings::is_unset(&serde_json::json!({"only": []})));
         let err = ClientSettings::from_value(serde_json::json!({"onyl": []})).unwrap_err();
         assert!(err.contains("unknown field `onyl`"), "{err}");
     }
