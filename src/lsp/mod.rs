@@ -392,12 +392,11 @@ impl Server {
     }
 
     fn notification(&mut self, n: Notification) -> Flow {
-        match n.method.as_str() {
+        let Notification { method, params } = n;
+        match method.as_str() {
             notif::Exit::METHOD => return Flow::Exit,
             notif::DidOpenTextDocument::METHOD => {
-                if let Ok(p) =
-                    n.extract::<DidOpenTextDocumentParams>(notif::DidOpenTextDocument::METHOD)
-                {
+                if let Some(p) = self.params::<DidOpenTextDocumentParams>(&method, params) {
                     let d = p.text_document;
                     let doc = OpenDocument::new(d.uri.clone(), &d.language_id, d.version, d.text);
                     self.docs.insert(d.uri.clone(), doc);
@@ -405,9 +404,7 @@ impl Server {
                 }
             }
             notif::DidChangeTextDocument::METHOD => {
-                if let Ok(p) =
-                    n.extract::<DidChangeTextDocumentParams>(notif::DidChangeTextDocument::METHOD)
-                {
+                if let Some(p) = self.params::<DidChangeTextDocumentParams>(&method, params) {
                     let uri = p.text_document.uri;
                     if let Some(doc) = self.docs.get_mut(&uri) {
                         doc.apply_changes(p.text_document.version, p.content_changes, self.unit);
@@ -416,9 +413,7 @@ impl Server {
                 }
             }
             notif::DidSaveTextDocument::METHOD => {
-                if let Ok(p) =
-                    n.extract::<DidSaveTextDocumentParams>(notif::DidSaveTextDocument::METHOD)
-                {
+                if let Some(p) = self.params::<DidSaveTextDocumentParams>(&method, params) {
                     let uri = p.text_document.uri;
                     let path = uri.to_file_path().ok();
                     if path.is_some_and(|p| self.workspace.is_config_input(&p)) {
@@ -429,9 +424,7 @@ impl Server {
                 }
             }
             notif::DidCloseTextDocument::METHOD => {
-                if let Ok(p) =
-                    n.extract::<DidCloseTextDocumentParams>(notif::DidCloseTextDocument::METHOD)
-                {
+                if let Some(p) = self.params::<DidCloseTextDocumentParams>(&method, params) {
                     let uri = p.text_document.uri;
                     self.docs.remove(&uri);
                     self.due.remove(&uri);
@@ -439,9 +432,7 @@ impl Server {
                 }
             }
             notif::DidChangeWatchedFiles::METHOD => {
-                if let Ok(p) =
-                    n.extract::<DidChangeWatchedFilesParams>(notif::DidChangeWatchedFiles::METHOD)
-                {
+                if let Some(p) = self.params::<DidChangeWatchedFilesParams>(&method, params) {
                     let relevant = p.changes.iter().any(|c| {
                         c.uri
                             .to_file_path()
@@ -453,9 +444,7 @@ impl Server {
                 }
             }
             notif::DidChangeConfiguration::METHOD => {
-                if let Ok(p) =
-                    n.extract::<DidChangeConfigurationParams>(notif::DidChangeConfiguration::METHOD)
-                {
+                if let Some(p) = self.params::<DidChangeConfigurationParams>(&method, params) {
                     let settings = if ClientSettings::is_unset(&p.settings) {
                         Ok(self.initial_settings.clone())
                     } else {
@@ -473,6 +462,24 @@ impl Server {
             _ => {}
         }
         Flow::Continue
+    }
+
+    /// A notification's parameters; invalid ones are logged and the notification dropped.
+    fn params<T: serde::de::DeserializeOwned>(
+        &self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Option<T> {
+        match serde_json::from_value(params) {
+            Ok(params) => Some(params),
+            Err(err) => {
+                self.log(
+                    MessageType::WARNING,
+                    format!("draftlint: invalid {method} parameters: {err}"),
+                );
+                None
+            }
+        }
     }
 
     /// Rebuilds engines and lints every open document again.
