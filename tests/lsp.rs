@@ -701,6 +701,21 @@ fn config_and_settings_reload() {
             .collect()
     };
     assert_eq!(codes(&shown), [("repeated-word".to_string(), 1)]);
+    // The server asked to hear about config and rule files changing.
+    let registration = client
+        .backlog
+        .iter()
+        .find_map(|m| match m {
+            Message::Request(r) if r.method == "client/registerCapability" => Some(&r.params),
+            _ => None,
+        })
+        .expect("a file watch registration");
+    let registration = &registration["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"][0]["globPattern"],
+        "**/*.toml"
+    );
 
     // The config changes on disk; the client reports it.
     std::fs::write(&config, "disable = [\"repeated-word\"]\n").unwrap();
