@@ -315,20 +315,31 @@ fn draft_files() -> Vec<PathBuf> {
 /// related spans.
 #[test]
 fn open_documents_show_what_check_reports() {
-    let files = draft_files();
+    // Copies, in a workspace of their own: no config file around them for either to find.
+    let workspace = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = draft_files()
+        .iter()
+        .map(|file| {
+            let copy = workspace.path().join(file.strip_prefix(repo()).unwrap());
+            std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+            std::fs::copy(file, &copy).unwrap();
+            copy
+        })
+        .collect();
     let output = Command::new(BIN)
         .args(["check", "--format", "json", "--no-config"])
         .args(&files)
-        .current_dir(repo())
+        .current_dir(workspace.path())
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&output.stdout).expect("check's JSON");
+    assert!(!report["diagnostics"].as_array().unwrap().is_empty());
     let mut expected: HashMap<PathBuf, Vec<Value>> = HashMap::new();
     for d in report["diagnostics"].as_array().unwrap() {
         let path = PathBuf::from(d["path"].as_str().unwrap());
         expected.entry(path).or_default().push(d.clone());
     }
-    let mut client = Client::start(&repo(), Some(&["utf-16"]), Value::Null);
+    let mut client = Client::start(workspace.path(), Some(&["utf-16"]), Value::Null);
     let mut total = 0;
     for file in &files {
         let raw = std::fs::read_to_string(file).unwrap();

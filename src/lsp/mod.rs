@@ -6,7 +6,9 @@
 //! takes milliseconds), and a plain loop makes the rules that matter easy to see and to test:
 //! the loop owns every open document and decides, by version, what may be published; one
 //! worker thread lints, so a long lint never delays the next keystroke's bookkeeping.
-//! (`tower-lsp` would add tokio and hide that ordering behind async tasks.)
+//! (`tower-lsp` would add tokio and hide that ordering behind async tasks.) `lsp-types` stays
+//! on 0.95, as rust-analyzer does: its `Url` converts to and from file paths, which config
+//! discovery needs; 0.97's `Uri` does not.
 //!
 //! Timing: a change is linted once the document has been quiet for [`DEBOUNCE`]; open, save
 //! and config changes lint at once. A result is published only if its version is still the
