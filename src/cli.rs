@@ -64,6 +64,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server on stdin/stdout, for editors (see README, "Editors").
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +233,12 @@ fn run(cli: Cli) -> Result<u8> {
         Command::TestRules { dir } => test_rules(dir.as_deref()),
         Command::Serve(args) => serve(args),
         Command::Init { force } => init(force),
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => Ok(EXIT_CLEAN),
+            // The protocol asks for status 1 when `exit` comes without `shutdown`.
+            Err(crate::lsp::LspError::ExitWithoutShutdown) => Ok(1),
+            Err(err) => Err(err.into()),
+        },
     }
 }
 

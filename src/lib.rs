@@ -12,6 +12,7 @@ pub mod document;
 pub mod engine;
 pub mod fix;
 pub mod lint;
+pub mod lsp;
 pub mod pattern;
 pub mod render;
 pub mod rules;
