@@ -69,6 +69,9 @@ struct RulesArgs {
     /// Add the rule files of DIR (repeatable); a rule with a built-in id replaces it.
     #[arg(long = "rules", value_name = "DIR")]
     rule_dirs: Vec<PathBuf>,
+    /// Also run the Vale styles this `.vale.ini` names (overrides `vale-config` in draftlint.toml).
+    #[arg(long, value_name = "PATH")]
+    vale_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -213,10 +216,19 @@ fn load_config(args: &CheckArgs) -> Result<Config> {
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
-    let config = load_config(&args)?;
+    let mut config = load_config(&args)?;
     let mut rule_dirs = config.rule_dirs.clone();
     rule_dirs.extend(args.rules.rule_dirs.iter().cloned());
     let mut rules = RuleSet::load(&rule_dirs)?;
+    let vale_config = args
+        .rules
+        .vale_config
+        .clone()
+        .or(config.vale_config.clone());
+    let vale_broken = match vale_config {
+        Some(path) => add_vale(&path, &mut rules, Some(&mut config))?,
+        None => false,
+    };
     if let Some(unknown) = config.rule_ids().find(|id| !rules.known_ids.contains(*id)) {
         let path = config
             .path
@@ -233,7 +245,7 @@ fn check(args: CheckArgs) -> Result<u8> {
     disable.extend(args.disable.iter().cloned());
     rules.select(&only, &disable).map_err(anyhow::Error::msg)?;
 
-    let mut exit = EXIT_CLEAN;
+    let mut exit = if vale_broken { EXIT_ERROR } else { EXIT_CLEAN };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -444,8 +456,29 @@ fn input_for(path: &Path, args: &CheckArgs) -> Input {
     }
 }
 
+/// Adds the rules of a Vale configuration and reports what it skipped; a broken rule file is
+/// shown as a snippet and the others still run. Returns whether a rule file was broken.
+fn add_vale(path: &Path, rules: &mut RuleSet, config: Option<&mut Config>) -> Result<bool> {
+    let mut setup = crate::rules::vale::load(path)?;
+    for warning in &setup.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for err in &setup.errors {
+        eprintln!("{}", render_rule_error(err));
+    }
+    setup.add_to(rules);
+    let broken = !setup.errors.is_empty();
+    if let Some(config) = config {
+        config.vale = Some(std::sync::Arc::new(setup.files));
+    }
+    Ok(broken)
+}
+
 fn list_rules(args: &RulesArgs) -> Result<u8> {
-    let rules = RuleSet::load(&args.rule_dirs)?;
+    let mut rules = RuleSet::load(&args.rule_dirs)?;
+    if let Some(path) = &args.vale_config {
+        add_vale(path, &mut rules, None)?;
+    }
     let mut out = io::BufWriter::new(io::stdout().lock());
     let widest = |field: fn(&RuleMeta) -> &str| {
         rules
@@ -476,7 +509,10 @@ fn first_line(text: &str) -> &str {
 }
 
 fn explain(id: &str, args: &RulesArgs) -> Result<u8> {
-    let rules = RuleSet::load(&args.rule_dirs)?;
+    let mut rules = RuleSet::load(&args.rule_dirs)?;
+    if let Some(path) = &args.vale_config {
+        add_vale(path, &mut rules, None)?;
+    }
     let Some(rule) = rules.get(id) else {
         anyhow::bail!("unknown rule `{id}` (see `draftlint rules`)");
     };
