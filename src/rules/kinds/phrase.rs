@@ -208,15 +208,31 @@ impl Phrase {
                     None,
                 ));
             }
-            let pattern = vale::existence_pattern(
-                &params.tokens,
-                &params.raw,
-                params.append,
-                params.nonword,
-                !case_sensitive,
-            );
-            Regex2::new(&pattern)
-                .map_err(|e| KindError::new(format!("invalid pattern: {e}"), None))?
+            let words: Vec<&str> = params
+                .tokens
+                .iter()
+                .map(String::as_str)
+                .filter(|t| !t.trim().is_empty())
+                .collect();
+            let plain = if params.raw.is_empty() {
+                Regex2::words(&words, !case_sensitive, !params.nonword)
+            } else {
+                None
+            };
+            match plain {
+                Some(list) => list,
+                None => {
+                    let pattern = vale::existence_pattern(
+                        &params.tokens,
+                        &params.raw,
+                        params.append,
+                        params.nonword,
+                        !case_sensitive,
+                    );
+                    Regex2::new(&pattern)
+                        .map_err(|e| KindError::new(format!("invalid pattern: {e}"), None))?
+                }
+            }
         };
         let exceptions: Vec<(String, Option<Span>)> = params
             .exceptions

@@ -105,9 +105,18 @@ struct Swap {
 #[derive(Debug)]
 struct SwapEntry {
     replacement: String,
-    /// Vale's test of "already the preferred form": the replacement as a whole-text regex,
-    /// or, for a plain word, literal equality.
-    same: Option<Regex2>,
+    same: Same,
+}
+
+/// Vale's test of "already the preferred form".
+#[derive(Debug)]
+enum Same {
+    /// A word of letters: literal equality.
+    Exactly,
+    /// Other plain text, as the whole-text regex `^(?:…)$` would compare it.
+    Text { ignorecase: bool },
+    /// The replacement as a whole-text regex.
+    Pattern(Regex2),
 }
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
@@ -159,11 +168,11 @@ fn compile_swap(params: &SubstitutionParams) -> Result<Swap, KindError> {
     let ignorecase = !params.case_sensitive;
     // Longest key first: Vale's table has no order, and the longest alternative is the one a
     // reader means ("relative inexpense" before "inexpense").
-    let mut keys: Vec<(&String, &String)> = params.swap.iter().collect();
-    keys.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
+    let mut sorted: Vec<(&String, &String)> = params.swap.iter().collect();
+    sorted.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
     let mut groups = Vec::new();
     let mut entries = Vec::new();
-    for (key, replacement) in keys {
+    for &(key, replacement) in &sorted {
         // Each key is one capture group; a key's own groups would shift the numbering.
         let opens = key.matches('(').count();
         if opens != key.matches("(?").count() && opens != key.matches(r"\(").count() {
@@ -174,19 +183,28 @@ fn compile_swap(params: &SubstitutionParams) -> Result<Swap, KindError> {
         }
         groups.push(format!("({key})"));
         let same = if vale::is_phrase(replacement) {
-            None
+            Same::Exactly
+        } else if vale::is_plain_text(replacement) {
+            // Plain text as a whole-text regex is plain text compared.
+            Same::Text { ignorecase }
         } else {
             let flags = if ignorecase { "(?i)" } else { "" };
-            Regex2::new(&format!("{flags}^(?:{replacement})$")).ok()
+            Regex2::new(&format!("{flags}^(?:{replacement})$")).map_or(Same::Exactly, Same::Pattern)
         };
         entries.push(SwapEntry {
             replacement: replacement.clone(),
             same,
         });
     }
-    let pattern = vale::word_pattern(&groups.join("|"), params.nonword, ignorecase);
-    let regex =
-        Regex2::new(&pattern).map_err(|e| KindError::new(format!("invalid pattern: {e}"), None))?;
+    let keys: Vec<&str> = sorted.iter().map(|(k, _)| k.as_str()).collect();
+    let regex = match Regex2::words(&keys, ignorecase, !params.nonword) {
+        Some(list) => list,
+        None => {
+            let pattern = vale::word_pattern(&groups.join("|"), params.nonword, ignorecase);
+            Regex2::new(&pattern)
+                .map_err(|e| KindError::new(format!("invalid pattern: {e}"), None))?
+        }
+    };
     let scope = ValeScope::parse(&params.vale_scope)
         .map_err(|part| KindError::new(format!("unsupported scope `{part}`"), None))?;
     Ok(Swap {
@@ -216,8 +234,12 @@ impl Swap {
                 };
                 let observed = text[found.clone()].trim();
                 let same = match &entry.same {
-                    Some(re) => re.is_match(observed),
-                    None => entry.replacement == observed,
+                    Same::Exactly => entry.replacement == observed,
+                    Same::Text { ignorecase: true } => {
+                        entry.replacement.eq_ignore_ascii_case(observed)
+                    }
+                    Same::Text { ignorecase: false } => entry.replacement == observed,
+                    Same::Pattern(re) => re.is_match(observed),
                 };
                 let excepted = self
                     .excepted_words

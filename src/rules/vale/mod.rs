@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobMatcher};
 use thiserror::Error;
 
-pub use self::regex::Regex2;
+pub use self::regex::{Regex2, is_plain_text};
 pub use ini::Switch;
 pub use message::to_sentence;
 pub use scope::Scope as ValeScope;
