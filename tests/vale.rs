@@ -307,3 +307,45 @@ fn the_cli_opts_in_with_the_flag_or_the_config_key_only() {
         "{out}"
     );
 }
+
+#[test]
+fn replace_actions_are_fixes_only_when_one_exact_form_is_offered() {
+    let data = fs::canonicalize(DATA).unwrap();
+    let ini = data.join(".vale.ini");
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("draft.md");
+    fs::copy(data.join("docs/article.md"), &draft).unwrap();
+    let out = draftlint(
+        &[
+            "check",
+            "--no-config",
+            "--only",
+            "Test.Substitution",
+            "--vale-config",
+            ini.to_str().unwrap(),
+            "--fix",
+            "--diff",
+            draft.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    let diff = String::from_utf8_lossy(&out.stdout);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('-') || l.starts_with('+'))
+                && !l.starts_with("---")
+                && !l.starts_with("+++")
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "-We utilize the API and the the CDN. The World Health Organization (WHO) said WHO data is very good.",
+            "+We use the API and the the CDN. The World Health Organization (WHO) said WHO data is very good.",
+            "-- Send an e-mail to kubernetes admins about synergy.",
+            "+- Send an email to kubernetes admins about synergy.",
+        ],
+        "{diff}"
+    );
+}

@@ -256,19 +256,19 @@ impl Swap {
                     entry.replacement.clone()
                 };
                 let span = block.source_span(range.clone());
+                // Only a match that is exactly the word is replaced: a key may take in the
+                // space after it ("e.g. "), which the replacement must not swallow.
                 let fix = (self.replace_action
                     && forms.len() == 1
+                    && block.text[range.clone()] == *observed
                     && doc.source[span.range()] == block.text[range.clone()])
                 .then(|| Fix {
                     span,
                     replacement: forms[0].to_string(),
                 });
                 out.push(
-                    rule.diagnostic(
-                        span,
-                        &[("match", &block.text[range]), ("preferred", &preferred)],
-                    )
-                    .with_fix(fix),
+                    rule.diagnostic(span, &[("match", observed), ("preferred", &preferred)])
+                        .with_fix(fix),
                 );
             }
         }
