@@ -495,21 +495,31 @@ fn load_rule(id: &str, path: &Path, accept: &[String]) -> Result<(Rule, Option<u
         let message = message.lines().next().unwrap_or("invalid YAML").to_string();
         invalid(span, message, &text)
     };
-    let probe: Probe = serde_saphyr::from_str(&text).map_err(yaml_error)?;
-    let Some(extends) = probe.extends else {
-        return Err(invalid(
-            None,
-            "missing the required `extends` key".into(),
-            &text,
-        ));
+    // One parse for the rules draftlint runs; only a file that does not fit is read again,
+    // to tell a rule type draftlint skips from a broken file.
+    let file: RuleFile = match serde_saphyr::from_str(&text) {
+        Ok(file) => file,
+        Err(err) => {
+            let probe: Probe = serde_saphyr::from_str(&text).map_err(yaml_error)?;
+            return Err(match probe.extends {
+                None => invalid(None, "missing the required `extends` key".into(), &text),
+                Some(extends) if UNSUPPORTED_TYPES.contains(&extends.as_str()) => {
+                    Problem::Skipped(format!(
+                        "{}: rule type `{extends}` is not supported by draftlint; {id} skipped",
+                        path.display()
+                    ))
+                }
+                Some(_) => yaml_error(err),
+            });
+        }
     };
+    let extends = file.extends.clone();
     if UNSUPPORTED_TYPES.contains(&extends.as_str()) {
         return Err(Problem::Skipped(format!(
             "{}: rule type `{extends}` is not supported by draftlint; {id} skipped",
             path.display()
         )));
     }
-    let file: RuleFile = serde_saphyr::from_str(&text).map_err(yaml_error)?;
     let level = match file.level.as_deref() {
         None => Severity::Warning,
         Some(name) => ini::level(name).ok_or_else(|| {

@@ -113,6 +113,53 @@ fn sequence(chars: &[char], mut at: usize) -> Option<(Vec<String>, usize)> {
 
 /// Characters of a plain word: no regex syntax, ASCII (so that ASCII case folding is the
 /// regex's case folding, except for the Kelvin and long-s signs).
+/// Rewrites `\w`, `\W`, `\s` and `\S` to the ASCII classes they are in Vale's RE2-compatible
+/// dialect. Besides being Vale's meaning, ASCII classes compile into a small fraction of the
+/// automaton that Unicode ones need, which is most of the cost of loading a style.
+pub fn re2_classes(pattern: &str) -> String {
+    const WORD: &str = "0-9A-Za-z_";
+    const SPACE: &str = r"\t\n\f\r ";
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('w') if in_class => out.push_str(WORD),
+                Some('s') if in_class => out.push_str(SPACE),
+                Some('w') => out.push_str(&format!("[{WORD}]")),
+                Some('W') if !in_class => out.push_str(&format!("[^{WORD}]")),
+                Some('s') => out.push_str(&format!("[{SPACE}]")),
+                Some('S') if !in_class => out.push_str(&format!("[^{SPACE}]")),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                // A `]` first in a class (after an optional `^`) is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Text with no regex syntax in it, whose case folding is ASCII's.
 pub fn is_plain_text(s: &str) -> bool {
     !s.is_empty() && s.chars().all(is_plain_char)
@@ -150,6 +197,7 @@ fn is_word_byte(b: u8) -> bool {
 impl Regex2 {
     /// Compiles `pattern`, with the fast engine when it accepts it.
     pub fn new(pattern: &str) -> Result<Regex2, String> {
+        let pattern = &re2_classes(pattern);
         match crate::pattern::compile(pattern) {
             Ok(re) => Ok(Regex2::Fast(re)),
             Err(fast_err) => {
@@ -185,7 +233,7 @@ impl Regex2 {
         let automaton = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(ignorecase)
             // Cheap to build; a run searches little text per rule.
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
             .build(&patterns)
             .ok()?;
         Some(Regex2::Words(WordList {
@@ -290,6 +338,18 @@ mod tests {
         assert!(re.is_fancy());
         assert_eq!(re.find_iter("Note: This"), vec![4..7]);
         assert!(Regex2::new("(unclosed").is_err());
+    }
+
+    #[test]
+    fn classes_are_ascii_as_in_re2() {
+        assert_eq!(re2_classes(r"\b(\w+)\b"), r"\b([0-9A-Za-z_]+)\b");
+        assert_eq!(re2_classes(r"[^\s]+\S"), r"[^\t\n\f\r ]+[^\t\n\f\r ]");
+        assert_eq!(
+            re2_classes(r"[\w-]\\w[]\w]"),
+            r"[0-9A-Za-z_-]\\w[]0-9A-Za-z_]"
+        );
+        let re = Regex2::new(r"\w+").unwrap();
+        assert_eq!(re.find_iter("naïve"), vec![0..2, 4..6]);
     }
 
     #[test]
