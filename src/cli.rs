@@ -73,6 +73,9 @@ struct RulesArgs {
     /// Add the rule files of DIR (repeatable); a rule with a built-in id replaces it.
     #[arg(long = "rules", value_name = "DIR")]
     rule_dirs: Vec<PathBuf>,
+    /// Also run the Vale styles this `.vale.ini` names (overrides `vale-config` in draftlint.toml).
+    #[arg(long, value_name = "PATH")]
+    vale_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -249,8 +252,10 @@ fn serve(args: ServeArgs) -> Result<u8> {
         only: args.only.clone(),
         disable: args.disable.clone(),
         report_unused_suppressions: args.report_unused_suppressions,
+        vale_config: args.rules.vale_config.clone(),
     };
     let engine = Engine::new(&options)?;
+    show_vale_problems(&engine.warnings, &engine.broken_rules);
     if !args.host.is_loopback() {
         eprintln!(
             "warning: listening on {}: anyone who can reach this address can use the page{}",
@@ -313,13 +318,15 @@ fn engine_options(args: &CheckArgs) -> Result<EngineOptions> {
         only: args.only.clone(),
         disable: args.disable.clone(),
         report_unused_suppressions: args.report_unused_suppressions,
+        vale_config: args.rules.vale_config.clone(),
     })
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
     let engine = Engine::new(&engine_options(&args)?)?;
 
-    let mut exit = EXIT_CLEAN;
+    let vale_broken = show_vale_problems(&engine.warnings, &engine.broken_rules);
+    let mut exit = if vale_broken { EXIT_ERROR } else { EXIT_CLEAN };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -450,8 +457,28 @@ fn fix_file(
     }
 }
 
+/// Adds the rules of a Vale configuration and shows what it skipped and the rule files that
+/// could not be used (the others still run). Returns whether a rule file was broken.
+fn add_vale(path: &Path, rules: &mut RuleSet) -> Result<bool> {
+    let vale = engine::add_vale(path, rules)?;
+    Ok(show_vale_problems(&vale.warnings, &vale.errors))
+}
+
+fn show_vale_problems(warnings: &[String], errors: &[RuleError]) -> bool {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    for err in errors {
+        eprintln!("{}", render_rule_error(err));
+    }
+    !errors.is_empty()
+}
+
 fn list_rules(args: &RulesArgs) -> Result<u8> {
-    let rules = RuleSet::load(&args.rule_dirs)?;
+    let mut rules = RuleSet::load(&args.rule_dirs)?;
+    if let Some(path) = &args.vale_config {
+        add_vale(path, &mut rules)?;
+    }
     let mut out = io::BufWriter::new(io::stdout().lock());
     let widest = |field: fn(&RuleMeta) -> &str| {
         rules
@@ -482,7 +509,10 @@ fn first_line(text: &str) -> &str {
 }
 
 fn explain(id: &str, args: &RulesArgs) -> Result<u8> {
-    let rules = RuleSet::load(&args.rule_dirs)?;
+    let mut rules = RuleSet::load(&args.rule_dirs)?;
+    if let Some(path) = &args.vale_config {
+        add_vale(path, &mut rules)?;
+    }
     let Some(rule) = rules.get(id) else {
         anyhow::bail!("unknown rule `{id}` (see `draftlint rules`)");
     };

@@ -99,6 +99,7 @@ pub fn load_problem(err: &EngineError, config: Option<&Path>, unit: ColumnUnit) 
             &e.message,
         ),
         EngineError::Selection(message) => (config, "", None, message),
+        EngineError::Vale(e) => (Some(Path::new(&e.path)), "", None, &e.message),
     };
     let range = span.map_or_else(Range::default, |span| text_range(text, span, unit));
     let uri = path

@@ -126,6 +126,8 @@ impl Workspace {
             only: self.settings.only.clone(),
             disable: self.settings.disable.clone(),
             report_unused_suppressions: false,
+            // A `vale-config` key in the workspace's draftlint.toml still applies.
+            vale_config: None,
         };
         let built: Built = Engine::new(&options).map(Arc::new).map_err(Arc::new);
         self.engines.insert(key, built.clone());

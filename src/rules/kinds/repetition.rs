@@ -2,10 +2,13 @@ use std::any::Any;
 
 use serde::Deserialize;
 
-use super::documented_kind;
+use std::ops::Range;
+
+use super::{KindError, documented_kind};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::document::{Document, Word};
 use crate::rules::load::build_rule;
+use crate::rules::vale::{self, Regex2, ValeScope, ValeTokens};
 use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
 
 #[derive(Debug, Default, Deserialize)]
@@ -14,6 +17,40 @@ pub struct RepetitionParams {
     /// Words that may correctly appear twice in a row ("had had", "that that").
     #[serde(default)]
     exceptions: Vec<String>,
+    /// Vale `tokens`: what counts as one token (regexes); with them the rule compares
+    /// consecutive token matches instead of words.
+    #[serde(default)]
+    tokens: Vec<String>,
+    /// Vale `ignorecase`, for `tokens`.
+    #[serde(default)]
+    ignorecase: bool,
+    /// Vale `alpha`: only tokens made of letters count.
+    #[serde(default)]
+    alpha: bool,
+    /// Vale `max`: how many repeats in a row are allowed.
+    #[serde(default)]
+    max: usize,
+    /// Vale `exceptions`: a repeat containing one of these words is not reported.
+    #[serde(default, rename = "excepted-words")]
+    excepted_words: Vec<String>,
+    /// Vale `scope` selectors, for `tokens`.
+    #[serde(default, rename = "vale-scope")]
+    vale_scope: Vec<String>,
+}
+
+impl RepetitionParams {
+    /// The parameters of a Vale `repetition` rule.
+    pub fn vale(rule: ValeTokens, alpha: bool, max: usize) -> RepetitionParams {
+        RepetitionParams {
+            tokens: rule.tokens,
+            ignorecase: rule.ignorecase,
+            alpha,
+            max,
+            excepted_words: rule.exceptions,
+            vale_scope: rule.scope,
+            ..RepetitionParams::default()
+        }
+    }
 }
 
 documented_kind! {
@@ -24,6 +61,12 @@ documented_kind! {
     ///
     /// Parameters (`[params]`): `exceptions`, words that are grammatical when doubled.
     ///
+    /// Vale's `repetition` rules load as repetition rules with Vale's parameters: `tokens`
+    /// (regexes; consecutive matches that are equal, with `ignorecase` in any case, are a
+    /// repeat when they sit in one sentence), `alpha` (only letter tokens), `max` (repeats
+    /// allowed), `excepted-words` and `vale-scope`. The message may use `{match}` (the
+    /// repeated token).
+    ///
     /// ## Why is this bad
     /// A doubled word is almost always an editing slip, and the eye skips it when proofreading.
     ///
@@ -32,19 +75,101 @@ documented_kind! {
     #[derive(Debug)]
     pub struct Repetition {
         exceptions: Vec<String>,
+        tokens: Option<TokenRepetition>,
     }
 }
 
+/// Vale's token repetition.
+#[derive(Debug)]
+struct TokenRepetition {
+    regex: Regex2,
+    ignorecase: bool,
+    alpha: bool,
+    max: usize,
+    excepted_words: Option<Regex2>,
+    scope: ValeScope,
+}
+
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
-    build_rule(text, origin, |params: RepetitionParams| {
+    build_rule(text, origin, Repetition::from_params)
+}
+
+impl Repetition {
+    /// Compiles a repetition rule's parameters, from a rule file or a Vale rule.
+    pub fn from_params(params: RepetitionParams) -> Result<Repetition, KindError> {
+        let tokens = if params.tokens.is_empty() {
+            None
+        } else {
+            let flags = if params.ignorecase { "(?i)" } else { "" };
+            let pattern = format!("{flags}({})", params.tokens.join("|"));
+            Some(TokenRepetition {
+                regex: Regex2::new(&pattern)
+                    .map_err(|e| KindError::new(format!("invalid token: {e}"), None))?,
+                ignorecase: params.ignorecase,
+                alpha: params.alpha,
+                max: params.max,
+                excepted_words: vale::excepted_words(&params.excepted_words)
+                    .map_err(|e| KindError::new(format!("invalid exception: {e}"), None))?,
+                scope: ValeScope::parse(&params.vale_scope)
+                    .map_err(|part| KindError::new(format!("unsupported scope `{part}`"), None))?,
+            })
+        };
         Ok(Repetition {
             exceptions: params.exceptions.iter().map(|w| w.to_lowercase()).collect(),
+            tokens,
         })
-    })
+    }
+}
+
+impl TokenRepetition {
+    /// Vale's algorithm: walk the token matches, and report a token equal to the one before
+    /// it once more than `max` repeats are counted, when both sit in one sentence.
+    fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        for (b, unit) in self.scope.units(doc) {
+            let block = &doc.blocks[b];
+            let text = &block.text[unit.clone()];
+            let mut prev: Option<(Range<usize>, &str)> = None;
+            let mut count = 0usize;
+            for loc in self.regex.find_iter(text) {
+                let curr = text[loc.clone()].trim();
+                let hit = prev.as_ref().is_some_and(|(_, p)| {
+                    !curr.is_empty()
+                        && if self.ignorecase {
+                            p.to_lowercase() == curr.to_lowercase()
+                        } else {
+                            *p == curr
+                        }
+                }) && (!self.alpha || curr.chars().all(char::is_alphabetic));
+                if hit {
+                    count += 1;
+                }
+                if let (true, Some((ploc, _))) = (hit && count > self.max, &prev) {
+                    let pair = ploc.start..loc.end;
+                    let one_sentence =
+                        crate::document::sentences::split(&text[pair.clone()]).len() == 1;
+                    let excepted = self
+                        .excepted_words
+                        .as_ref()
+                        .is_some_and(|w| w.is_match(&text[pair.clone()]));
+                    let range = unit.start + pair.start..unit.start + pair.end;
+                    if one_sentence && !excepted && !block.is_excluded(&range) {
+                        let span = block.source_span(range);
+                        out.push(rule.diagnostic(span, &[("match", curr)]));
+                        count = 0;
+                    }
+                }
+                prev = Some((loc, curr));
+            }
+        }
+    }
 }
 
 impl Check for Repetition {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        if let Some(tokens) = &self.tokens {
+            tokens.check(doc, rule, out);
+            return;
+        }
         for (_, block) in doc.prose() {
             let words = &block.words;
             for i in 0..words.len().saturating_sub(1) {
