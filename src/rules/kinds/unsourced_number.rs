@@ -308,6 +308,16 @@ fn spanned_parts(list: &[Spanned<String>]) -> Vec<(String, Option<Span>)> {
         .collect()
 }
 
+/// Compiles a pattern from the rule file, reporting an error at its span.
+fn spanned_pattern(pattern: &Spanned<String>, flags: &str) -> Result<Regex, KindError> {
+    crate::pattern::compile(&format!("{flags}{}", pattern.get_ref())).map_err(|e| {
+        KindError::new(
+            format!("invalid pattern: {e}"),
+            Some(Span::from(pattern.span())),
+        )
+    })
+}
+
 fn regex(pattern: &str) -> Result<Regex, KindError> {
     crate::pattern::compile(pattern)
         .map_err(|e| KindError::new(format!("invalid word list: {e}"), None))
@@ -380,13 +390,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             words_alternation(&p.street_suffixes)
         ))?;
         let spanned_regex = |c: &Option<Spanned<String>>| -> Result<Option<Regex>, KindError> {
-            c.as_ref()
-                .map(|c| {
-                    crate::pattern::compile(c.get_ref()).map_err(|e| {
-                        KindError::new(format!("invalid pattern: {e}"), Some(Span::from(c.span())))
-                    })
-                })
-                .transpose()
+            c.as_ref().map(|c| spanned_pattern(c, "")).transpose()
         };
         let caption = spanned_regex(&p.source_caption)?;
         let named_source_after = spanned_regex(&p.named_source_after)?;
@@ -399,12 +403,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
                     weight: c.weight,
                     scope: c.scope,
                     kinds: c.kinds.clone(),
-                    pattern: crate::pattern::compile(c.pattern.get_ref()).map_err(|e| {
-                        KindError::new(
-                            format!("invalid pattern: {e}"),
-                            Some(Span::from(c.pattern.span())),
-                        )
-                    })?,
+                    pattern: spanned_pattern(&c.pattern, "")?,
                 })
             })
             .collect::<Result<Vec<Cue>, KindError>>()?;
@@ -448,11 +447,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             speaker_statements: p
                 .speaker_statements
                 .iter()
-                .map(|c| {
-                    crate::pattern::compile(&format!("(?i){}", c.get_ref())).map_err(|e| {
-                        KindError::new(format!("invalid pattern: {e}"), Some(Span::from(c.span())))
-                    })
-                })
+                .map(|c| spanned_pattern(c, "(?i)"))
                 .collect::<Result<_, _>>()?,
             speaker_stopwords: lower(&p.speaker_stopwords),
         })
@@ -1126,4 +1121,36 @@ fn after_name(text: &str, at: usize) -> bool {
 fn suffix_len(after: &str, suffix: &str) -> usize {
     let lead = after.len() - after.trim_start().len();
     lead + suffix.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, needle: &str) -> usize {
+        text.find(needle).expect("needle in text")
+    }
+
+    #[test]
+    fn conversions_follow_a_figure_in_brackets() {
+        let text =
+            "flew at 100 mph (161 km/h) and paid €20,000 (£17,500; US$22,900) (about 300 people)";
+        assert!(in_conversion(text, at(text, "161")));
+        assert!(in_conversion(text, at(text, "£17,500")));
+        assert!(in_conversion(text, at(text, "US$22,900")));
+        assert!(!in_conversion(text, at(text, "100 mph")));
+        // A bracket after words, not after a figure, is an aside.
+        let text = "the crowd (about 300 people) cheered";
+        assert!(!in_conversion(text, at(text, "about 300")));
+    }
+
+    #[test]
+    fn numbers_after_a_name_are_identifiers() {
+        let text = "The aircraft was a Boeing 737. The bill, HR 6819, passed. Over 500 came.";
+        assert!(after_name(text, at(text, "737")));
+        assert!(after_name(text, at(text, "6819")));
+        assert!(!after_name(text, at(text, "500")));
+        let text = "The House includes 235 Democrats.";
+        assert!(!after_name(text, at(text, "235")));
+    }
 }
