@@ -982,8 +982,15 @@ impl UnsourcedNumber {
     fn claim(&self, block: &Block, q: &Quantity, vague: &[Range<usize>]) -> Claim {
         let text = &block.text;
         let sentence = block.sentences[q.sentence].text.clone();
-        let start = sentence.start.min(q.range.start);
-        let end = sentence.end.max(q.range.end);
+        // Cues are looked for in the sentence, but no further than a few hundred bytes from
+        // the number, which keeps the cost linear in a run-on "sentence" full of figures.
+        let start = floor_char_boundary(
+            text,
+            sentence.start.max(q.range.start.saturating_sub(CUE_REACH)),
+        )
+        .min(q.range.start);
+        let end =
+            ceil_char_boundary(text, sentence.end.min(q.range.end + CUE_REACH)).max(q.range.end);
         let mut claim = Claim {
             score: q.base,
             reasons: Vec::new(),
@@ -1079,6 +1086,16 @@ impl UnsourcedNumber {
             .take_while(|w| w.text.end <= q.range.start)
             .any(|w| speakers.contains(&block.text[w.text.clone()].to_lowercase()))
     }
+}
+
+/// How far (in bytes) from a number its cues are looked for.
+const CUE_REACH: usize = 320;
+
+/// The first char boundary at or after `at`.
+fn ceil_char_boundary(text: &str, at: usize) -> usize {
+    (at.min(text.len())..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len())
 }
 
 /// A figure inside brackets right after another figure is its conversion: "100 mph (161
