@@ -234,7 +234,9 @@ documented_kind! {
     /// vague attribution in its sentence adds `vague-weight`. Negative cues make it a record:
     /// results and scores (votes, seats, goals), prices and values, durations. A number is
     /// reported when its score reaches `threshold`; the finding lists the cues that made it a
-    /// claim and, when it is borderline, its score.
+    /// claim and, when it is borderline, its score. A sentence gets one finding, at its first
+    /// claim; its other unsourced figures are shown beside it ("also unsourced"), since one
+    /// source fixes them all.
     ///
     /// A figure is also sourced by its own subject: when its sentence opens with someone who
     /// makes a statement elsewhere in the article ("Deutsche Bank is to cut 2,850 jobs" … "the
@@ -845,7 +847,7 @@ impl Check for UnsourcedNumber {
                 {
                     d.related.push(crate::diagnostic::Related {
                         span,
-                        message: "also unsourced in this sentence".to_string(),
+                        message: "also unsourced".to_string(),
                     });
                     continue;
                 }
