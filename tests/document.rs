@@ -383,3 +383,39 @@ fn block_quotes_are_quotations() {
         ]
     );
 }
+
+#[test]
+fn quotations_are_well_formed_on_any_mix_of_marks() {
+    // A fixed pseudo-random walk over quote marks, apostrophes, letters, breaks and markup.
+    let alphabet = [
+        "\"", "“", "”", "„", "‘", "’", "'", "«", "»", "「", "」", "a", "9", " ", "\n\n", "> ",
+        "`", "😀", "多", "\r\n", "*", "https://x.y/\"q\" ",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..3000 {
+        let mut text = String::new();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        for _ in 0..(seed % 40) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        for format in [Format::Markdown, Format::Text, Format::Html] {
+            let doc = Document::parse(&text, format);
+            let mut last = (0, 0);
+            for q in &doc.quotations {
+                let block = &doc.blocks[q.block].text;
+                assert!(q.outer.start <= q.text.start && q.text.end <= q.outer.end, "{text:?}");
+                assert!(q.outer.end <= block.len(), "{text:?}");
+                assert!(block.is_char_boundary(q.outer.start) && block.is_char_boundary(q.outer.end));
+                assert!(block.is_char_boundary(q.text.start) && block.is_char_boundary(q.text.end));
+                assert!(q.span.end <= text.len());
+                assert!((q.block, q.outer.start) >= last, "sorted: {text:?}");
+                last = (q.block, q.outer.start);
+            }
+        }
+    }
+}
