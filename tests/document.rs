@@ -388,8 +388,28 @@ fn block_quotes_are_quotations() {
 fn quotations_are_well_formed_on_any_mix_of_marks() {
     // A fixed pseudo-random walk over quote marks, apostrophes, letters, breaks and markup.
     let alphabet = [
-        "\"", "“", "”", "„", "‘", "’", "'", "«", "»", "「", "」", "a", "9", " ", "\n\n", "> ",
-        "`", "😀", "多", "\r\n", "*", "https://x.y/\"q\" ",
+        "\"",
+        "“",
+        "”",
+        "„",
+        "‘",
+        "’",
+        "'",
+        "«",
+        "»",
+        "「",
+        "」",
+        "a",
+        "9",
+        " ",
+        "\n\n",
+        "> ",
+        "`",
+        "😀",
+        "多",
+        "\r\n",
+        "*",
+        "https://x.y/\"q\" ",
     ];
     let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
     for _ in 0..3000 {
@@ -408,9 +428,14 @@ fn quotations_are_well_formed_on_any_mix_of_marks() {
             let mut last = (0, 0);
             for q in &doc.quotations {
                 let block = &doc.blocks[q.block].text;
-                assert!(q.outer.start <= q.text.start && q.text.end <= q.outer.end, "{text:?}");
+                assert!(
+                    q.outer.start <= q.text.start && q.text.end <= q.outer.end,
+                    "{text:?}"
+                );
                 assert!(q.outer.end <= block.len(), "{text:?}");
-                assert!(block.is_char_boundary(q.outer.start) && block.is_char_boundary(q.outer.end));
+                assert!(
+                    block.is_char_boundary(q.outer.start) && block.is_char_boundary(q.outer.end)
+                );
                 assert!(block.is_char_boundary(q.text.start) && block.is_char_boundary(q.text.end));
                 assert!(q.span.end <= text.len());
                 assert!((q.block, q.outer.start) >= last, "sorted: {text:?}");

@@ -238,6 +238,9 @@ documented_kind! {
     /// claim; its other unsourced figures are shown beside it ("also unsourced"), since one
     /// source fixes them all.
     ///
+    /// A sentence that mostly quotes someone ("“We will stay,” she said.") sources its
+    /// quotation, not the sentences around it.
+    ///
     /// A figure is also sourced by its own subject: when its sentence opens with someone who
     /// makes a statement elsewhere in the article ("Deutsche Bank is to cut 2,850 jobs" … "the
     /// bank said"), unless the sentence itself pins it on nobody. Every list behind these
@@ -817,12 +820,17 @@ impl Check for UnsourcedNumber {
             // One finding per sentence: attribution is per sentence, so one source fixes all
             // of its figures; the others are shown beside the first.
             let mut open: Option<(usize, Diagnostic)> = None;
+            // A sentence that only quotes someone ("“We will stay,” she said.") sources the
+            // quotation, not the sentences around it.
+            let sources_neighbours: Vec<bool> = (0..sourced.len())
+                .map(|s| sourced[s] && !self.only_quotes(doc, index, block, s))
+                .collect();
             for q in &quantities {
                 let s = q.sentence;
                 let ok = sourced[s]
                     || self.window == Window::Paragraph
-                        && (sourced[..s].iter().any(|&x| x)
-                            || sourced.get(s + 1).copied().unwrap_or(false));
+                        && (sources_neighbours[..s].iter().any(|&x| x)
+                            || sources_neighbours.get(s + 1).copied().unwrap_or(false));
                 // Quoted speech is sourced by its speaker.
                 if ok || doc.in_quotation(index, q.range.clone()) {
                     continue;
@@ -1047,6 +1055,18 @@ impl UnsourcedNumber {
             out.push_str(&format!(" (claim score {:.2})", claim.score));
         }
         out
+    }
+
+    /// The sentence is a quotation and its attribution: most of its words are quoted.
+    fn only_quotes(&self, doc: &Document<'_>, index: usize, block: &Block, s: usize) -> bool {
+        let sentence = &block.sentences[s];
+        let quoted: usize = doc
+            .quotations_in(index)
+            .iter()
+            .filter(|q| q.outer.start < sentence.text.end && sentence.text.start < q.outer.end)
+            .map(|q| q.words)
+            .sum();
+        quoted > 0 && quoted * 2 >= sentence.words.len()
     }
 
     /// Lower-cased words that name who makes a statement somewhere in the article.
