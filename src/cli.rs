@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
+use crate::document::html_tree::Selectors;
 use crate::fix;
 use crate::lint::{self, FileReport, Input, Settings};
 use crate::render::{self, OutputFormat, RenderOptions, Summary};
@@ -116,6 +117,12 @@ struct CheckArgs {
     /// Report suppression comments that suppress nothing.
     #[arg(long)]
     report_unused_suppressions: bool,
+    /// CSS selector of the article in whole HTML pages (repeatable); overrides `[html] content`.
+    #[arg(long, value_name = "SELECTOR")]
+    html_content: Vec<String>,
+    /// Print, for each HTML page, which part of it was linted.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -213,7 +220,10 @@ fn load_config(args: &CheckArgs) -> Result<Config> {
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
-    let config = load_config(&args)?;
+    let mut config = load_config(&args)?;
+    if !args.html_content.is_empty() {
+        config.html.content = Selectors::parse(&args.html_content)?;
+    }
     let mut rule_dirs = config.rule_dirs.clone();
     rule_dirs.extend(args.rules.rule_dirs.iter().cloned());
     let mut rules = RuleSet::load(&rule_dirs)?;
@@ -260,9 +270,17 @@ fn check(args: CheckArgs) -> Result<u8> {
     };
     let mut reports = lint::lint_inputs(inputs, stdin, &settings);
     for report in &reports {
-        if let Err(err) = &report.outcome {
-            eprintln!("error: {}: {err}", report.input.display);
-            exit = EXIT_ERROR;
+        match &report.outcome {
+            Err(err) => {
+                eprintln!("error: {}: {err}", report.input.display);
+                exit = EXIT_ERROR;
+            }
+            Ok(linted) if args.verbose => {
+                if let Some(scope) = &linted.html_scope {
+                    eprintln!("{}: linted {}", report.input.display, scope.describe());
+                }
+            }
+            Ok(_) => {}
         }
     }
 

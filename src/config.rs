@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::html_scope::HtmlOptions;
+use crate::document::html_tree::Selectors;
 use crate::span::Span;
 
 pub const FILE_NAMES: &[&str] = &["draftlint.toml", ".draftlint.toml"];
@@ -49,6 +51,21 @@ struct ConfigFile {
     fail_on: Option<Severity>,
     #[serde(default, rename = "override")]
     overrides: Vec<OverrideFile>,
+    /// Which part of an HTML page is the article.
+    #[serde(default)]
+    html: HtmlFile,
+}
+
+/// `[html]`: CSS selectors for the content of whole pages.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct HtmlFile {
+    /// The elements that are the article (`["article", ".post-body"]`).
+    #[serde(default)]
+    content: Vec<String>,
+    /// Elements never linted (`[".share", "#comments"]`).
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +100,8 @@ pub struct Config {
     exclude: Option<GlobSet>,
     pub fail_on: Option<Severity>,
     pub overrides: Vec<Override>,
+    /// The HTML parser's content and exclude selectors, compiled.
+    pub html: HtmlOptions,
 }
 
 impl Config {
@@ -148,6 +167,18 @@ impl Config {
         } else {
             Some(globs(&file.exclude)?)
         };
+        let selectors = |list: &[String]| {
+            Selectors::parse(list).map_err(|e| {
+                let span = text
+                    .find(e.selector.as_str())
+                    .map(|i| Span::new(i, i + e.selector.len()));
+                error(span, e.to_string())
+            })
+        };
+        let html = HtmlOptions {
+            content: selectors(&file.html.content)?,
+            exclude: selectors(&file.html.exclude)?,
+        };
         let overrides = file
             .overrides
             .iter()
@@ -169,6 +200,7 @@ impl Config {
             exclude,
             fail_on: file.fail_on,
             overrides,
+            html,
         })
     }
 
@@ -272,6 +304,12 @@ fail-on = "error"
 # Severity per rule.
 [severity]
 # vague-attribution = "error"
+
+# Which part of a whole HTML page is the article (CSS selectors). By default draftlint
+# reads <article> or <main> and leaves out menus, sidebars, forms and page footers.
+# [html]
+# content = ["article", ".post-body"]
+# exclude = [".share", ".comments"]
 
 # Settings for some paths only.
 # [[override]]

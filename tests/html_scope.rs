@@ -1,0 +1,273 @@
+//! HTML content scope: which part of a page is linted, links' accessible names, and the
+//! `[html]` selectors. The exact findings of the page fixtures are in
+//! `tests/fixtures/html-pages/*.expected`; these tests check the choice behind them.
+
+use std::fs;
+
+use draftlint::document::Document;
+use draftlint::document::html_scope::{ContentChoice, HtmlOptions};
+use draftlint::document::html_tree::Selectors;
+use draftlint::lint::lint_text;
+use draftlint::rules::RuleSet;
+use draftlint::source::Format;
+
+fn page(name: &str) -> String {
+    fs::read_to_string(format!("tests/fixtures/html-pages/{name}")).expect("fixture")
+}
+
+fn options(content: &[&str], exclude: &[&str]) -> HtmlOptions {
+    HtmlOptions {
+        content: Selectors::parse(content).expect("selectors"),
+        exclude: Selectors::parse(exclude).expect("selectors"),
+    }
+}
+
+/// The chosen roots as `element` strings, and the choice.
+fn scope_of(text: &str, html: &HtmlOptions) -> (ContentChoice, Vec<String>) {
+    let doc = Document::parse_with(text, Format::Html, html);
+    let scope = doc.html_scope.expect("HTML has a scope");
+    (
+        scope.choice,
+        scope.roots.iter().map(|r| r.element.clone()).collect(),
+    )
+}
+
+fn block_texts(text: &str, html: &HtmlOptions) -> Vec<String> {
+    let doc = Document::parse_with(text, Format::Html, html);
+    doc.blocks
+        .iter()
+        .map(|b| b.text.trim().to_string())
+        .collect()
+}
+
+#[test]
+fn each_fixture_page_lints_the_expected_root() {
+    let none = HtmlOptions::default();
+    let cases = [
+        (
+            "news-page.html",
+            ContentChoice::Article,
+            vec!["article.story"],
+        ),
+        (
+            "blog-comments.html",
+            ContentChoice::Article,
+            vec!["article#post-17.post"],
+        ),
+        (
+            "teasers.html",
+            ContentChoice::Article,
+            vec!["article.story"],
+        ),
+        ("no-main.html", ContentChoice::Body, vec!["body"]),
+        ("fragment.html", ContentChoice::Fragment, vec![]),
+    ];
+    for (name, choice, roots) in cases {
+        let (found_choice, found_roots) = scope_of(&page(name), &none);
+        assert_eq!(found_choice, choice, "{name}");
+        assert_eq!(found_roots, roots, "{name}");
+    }
+}
+
+#[test]
+fn findings_on_pages_all_sit_inside_the_content() {
+    let rules = RuleSet::load(&[]).expect("rules");
+    for name in ["news-page.html", "blog-comments.html", "teasers.html"] {
+        let text = page(name);
+        let doc = Document::parse(&text, Format::Html);
+        let roots = doc.html_scope.expect("scope").roots;
+        let found = lint_text(&text, Format::Html, &rules);
+        assert!(
+            !found.is_empty(),
+            "{name}: the article's own defects are found"
+        );
+        for d in found {
+            assert!(
+                roots.iter().any(|r| r.span.contains(d.span)),
+                "{name}: finding outside the article: {d:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn chrome_inside_the_page_is_left_out() {
+    let texts = block_texts(&page("no-main.html"), &HtmlOptions::default());
+    assert_eq!(
+        texts,
+        [
+            "Library opening hours",
+            "The central library opens at 9:00 on weekdays. About 1,500 people visit each day.",
+            "It is said that Saturday is the busiest day. See the full timetable.",
+        ]
+    );
+}
+
+#[test]
+fn comments_nested_in_the_article_are_left_out() {
+    let html = "<html><body><article><h1>Title</h1><p>Body text of the post.</p>\
+                <article class=\"comment\"><p>Nice post</p></article></article></body></html>";
+    assert_eq!(
+        block_texts(html, &HtmlOptions::default()),
+        ["Title", "Body text of the post."]
+    );
+}
+
+#[test]
+fn sibling_articles_of_similar_size_are_all_content() {
+    let html = "<html><body><main>\
+        <article><p>First post about the river and its many birds.</p></article>\
+        <article><p>Second post about the lake and its quiet fish.</p></article>\
+        </main></body></html>";
+    let (choice, roots) = scope_of(html, &HtmlOptions::default());
+    assert_eq!(choice, ContentChoice::Article);
+    assert_eq!(roots, ["article", "article"]);
+}
+
+#[test]
+fn a_page_of_small_teasers_lints_main() {
+    let html = "<html><body><main><h1>Today</h1>\
+        <p>A long introduction to the day's stories, written by the desk for every reader.</p>\
+        <article><p>Short teaser.</p></article><article><p>Another.</p></article>\
+        <p>More words from the desk that belong to the page itself and to nothing else.</p>\
+        </main></body></html>";
+    let (choice, roots) = scope_of(html, &HtmlOptions::default());
+    assert_eq!(choice, ContentChoice::Main);
+    assert_eq!(roots, ["main"]);
+}
+
+#[test]
+fn role_main_and_article_body_are_found() {
+    let html = "<html><body><div id=menu><a href=/>Home</a></div>\
+        <div role=\"main\"><p>Main text.</p></div></body></html>";
+    assert_eq!(
+        scope_of(html, &HtmlOptions::default()),
+        (ContentChoice::Main, vec!["div[role=main]".to_string()])
+    );
+    let html = "<html><body><div class=top><a href=/>Home</a></div>\
+        <div itemprop=\"articleBody\"><p>Body text.</p></div></body></html>";
+    assert_eq!(
+        scope_of(html, &HtmlOptions::default()),
+        (
+            ContentChoice::ArticleBody,
+            vec!["div[itemprop=articleBody]".to_string()]
+        )
+    );
+}
+
+#[test]
+fn a_body_wide_form_is_not_chrome() {
+    // ASP.NET pages wrap the whole body in one form.
+    let html = "<html><body><form id=aspnetForm><h1>Notice</h1>\
+        <p>The office is closed on Monday for repairs.</p></form></body></html>";
+    assert_eq!(
+        block_texts(html, &HtmlOptions::default()),
+        ["Notice", "The office is closed on Monday for repairs."]
+    );
+}
+
+#[test]
+fn configured_selectors_choose_and_exclude() {
+    let html = "<html><body><div class=post-body><p>Kept text.</p>\
+        <div class=share><p>Share this</p></div></div>\
+        <div class=other><p>Other text.</p></div></body></html>";
+    let html_options = options(&[".post-body"], &[".share"]);
+    assert_eq!(
+        scope_of(html, &html_options),
+        (ContentChoice::Selected, vec!["div.post-body".to_string()])
+    );
+    assert_eq!(block_texts(html, &html_options), ["Kept text."]);
+    // Exclusions apply to fragments too.
+    let fragment = "<p>Draft text.</p><div class=share><p>Share this</p></div>";
+    assert_eq!(
+        block_texts(fragment, &options(&[], &[".share"])),
+        ["Draft text."]
+    );
+}
+
+#[test]
+fn unmatched_selectors_fall_back_to_the_built_in_choice() {
+    let text = page("news-page.html");
+    let doc = Document::parse_with(&text, Format::Html, &options(&["#nothing-here"], &[]));
+    let scope = doc.html_scope.expect("scope");
+    assert_eq!(scope.choice, ContentChoice::Article);
+    assert!(scope.selectors_unmatched);
+    assert_eq!(
+        scope.describe(),
+        "article.story (the page's article; the content selectors matched nothing)"
+    );
+}
+
+#[test]
+fn invalid_selectors_are_errors() {
+    let err = Selectors::parse(&["div >"]).expect_err("dangling combinator");
+    assert_eq!(err.to_string(), "invalid CSS selector `div >`");
+}
+
+#[test]
+fn links_get_their_accessible_name() {
+    let html = "<p>\
+        <a href=/a aria-label=\"Search\"><svg><path d=M0/></svg></a>\
+        <a href=/b><svg><title>Home page</title></svg></a>\
+        <a href=/c><img src=l.png alt=\"Logo of the site\"></a>\
+        <a href=/d title=\"Print this page\"><i class=icon></i></a>\
+        <a href=/e aria-labelledby=\"l1 l2\"></a><span id=l1>Annual</span><span id=l2>report</span>\
+        <a href=/f><span aria-hidden=true>→</span></a>\
+        <a href=/g aria-label=\"  \">Visible text</a>\
+        </p>";
+    let doc = Document::parse(html, Format::Html);
+    let names: Vec<Option<&str>> = doc.links.iter().map(|l| l.name.as_deref()).collect();
+    assert_eq!(
+        names,
+        [
+            Some("Search"),
+            Some("Home page"),
+            Some("Logo of the site"),
+            Some("Print this page"),
+            Some("Annual report"),
+            Some(""),
+            Some("Visible text"),
+        ]
+    );
+    let rules = RuleSet::load(&[]).expect("rules");
+    let found: Vec<String> = lint_text(html, Format::Html, &rules)
+        .into_iter()
+        .map(|d| format!("{} {}", d.rule, d.message))
+        .collect();
+    assert_eq!(found, ["broken-link-text link has no text"]);
+}
+
+#[test]
+fn markdown_links_have_no_html_name_and_no_scope() {
+    let doc = Document::parse("[text](https://example.org)\n", Format::Markdown);
+    assert_eq!(doc.links[0].name, None);
+    assert!(doc.html_scope.is_none());
+}
+
+#[test]
+fn positions_stay_exact_with_crlf_tabs_emoji_and_cjk() {
+    let rules = RuleSet::load(&[]).expect("rules");
+    let html = "<html>\r\n<body>\r\n<nav><a href=\"#\">菜单 🍔</a></nav>\r\n<article>\r\n\
+        \t<p>东京 🚆 说明 <a href=\"#\">the plan</a>.</p>\r\n</article>\r\n</body></html>\r\n";
+    let found = lint_text(html, Format::Html, &rules);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(&html[found[0].span.range()], "the plan");
+}
+
+#[test]
+fn broken_markup_does_not_panic() {
+    let inputs = [
+        "<html><body><article><p>Unclosed",
+        "</article></main><p>stray end tags</p></body>",
+        "<html><body><main><main><article></main></article><p>x</p>",
+        "<a href=#><a href=#>nested</a></a>",
+        "<html><body><ul><li>one<li>two<p>three<div>four</ul>",
+        "<svg><title>t</title><a href=x>in svg</a></svg>",
+    ];
+    let rules = RuleSet::load(&[]).expect("rules");
+    for html in inputs {
+        let _ = lint_text(html, Format::Html, &rules);
+        let doc = Document::parse(html, Format::Html);
+        assert!(doc.html_scope.is_some());
+    }
+}
