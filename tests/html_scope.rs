@@ -271,3 +271,100 @@ fn broken_markup_does_not_panic() {
         assert!(doc.html_scope.is_some());
     }
 }
+
+/// One published page of `tests/data/pages/` and what linting it found.
+struct PageRow {
+    file: String,
+    default_root: String,
+    inside: usize,
+    outside: usize,
+    alone: usize,
+}
+
+/// Real published pages (sources and licences in `tests/data/pages/SOURCES.tsv`, whose
+/// `article` column is the article body picked by reading each page): linting the whole
+/// page finds, inside the article, exactly what linting the article's HTML alone finds, and
+/// at most one finding per five pages outside it.
+#[test]
+fn real_pages_findings_stay_in_the_article() {
+    let rules = RuleSet::load(&[]).expect("rules");
+    let manifest = fs::read_to_string("tests/data/pages/SOURCES.tsv").expect("manifest");
+    let mut rows = Vec::new();
+    let mut mismatches = Vec::new();
+    for line in manifest.lines().skip(1) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [file, _package, _path, _licence, article] = fields[..] else {
+            panic!("bad manifest line: {line}");
+        };
+        let text = fs::read_to_string(format!("tests/data/pages/{file}")).expect("page");
+        let default = Document::parse(&text, Format::Html)
+            .html_scope
+            .expect("scope");
+        let selected = Document::parse_with(&text, Format::Html, &options(&[article], &[]))
+            .html_scope
+            .expect("scope");
+        assert_eq!(
+            selected.choice,
+            ContentChoice::Selected,
+            "{file}: {article}"
+        );
+        let key = |d: &draftlint::diagnostic::Diagnostic, shift: usize| {
+            (
+                d.rule.clone(),
+                d.span.start + shift,
+                d.span.end + shift,
+                d.message.clone(),
+            )
+        };
+        let found = lint_text(&text, Format::Html, &rules);
+        let (inside, outside): (Vec<_>, Vec<_>) = found
+            .iter()
+            .partition(|d| selected.roots.iter().any(|r| r.span.contains(d.span)));
+        let mut inside: Vec<_> = inside.into_iter().map(|d| key(d, 0)).collect();
+        let mut alone = Vec::new();
+        for root in &selected.roots {
+            let fragment = &text[root.span.range()];
+            alone.extend(
+                lint_text(fragment, Format::Html, &rules)
+                    .iter()
+                    .map(|d| key(d, root.span.start)),
+            );
+        }
+        inside.sort();
+        alone.sort();
+        if inside != alone {
+            mismatches.push(format!("{file}:\n  page: {inside:?}\n  alone: {alone:?}"));
+        }
+        for d in &outside {
+            eprintln!("{file}: outside the article: {} {}", d.rule, d.message);
+        }
+        rows.push(PageRow {
+            file: file.to_string(),
+            default_root: default.describe(),
+            inside: inside.len(),
+            outside: outside.len(),
+            alone: alone.len(),
+        });
+    }
+    eprintln!("| page | linted by default | inside the article | outside | article alone |");
+    eprintln!("|---|---|---|---|---|");
+    for r in &rows {
+        eprintln!(
+            "| {} | {} | {} | {} | {} |",
+            r.file, r.default_root, r.inside, r.outside, r.alone
+        );
+    }
+    let outside: usize = rows.iter().map(|r| r.outside).sum();
+    let inside: usize = rows.iter().map(|r| r.inside).sum();
+    eprintln!(
+        "{} pages, {inside} findings inside the articles, {outside} outside",
+        rows.len()
+    );
+    assert!(rows.len() >= 20, "at least 20 pages");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    assert!(
+        outside * 5 <= rows.len(),
+        "{outside} findings outside the article on {} pages",
+        rows.len()
+    );
+}

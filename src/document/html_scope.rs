@@ -14,7 +14,9 @@
 //! `<template>`, `<noscript>`, landmark roles (navigation, banner, contentinfo,
 //! complementary, search), page-level `<header>`/`<footer>`, `[hidden]`, `[aria-hidden=true]`,
 //! articles nested in the article (comments, by the HTML spec's own example), and what
-//! `[html] exclude` selects. A fragment (a CMS body export with no `<html>`/`<body>`) is all
+//! `[html] exclude` selects. A page with no landmarks at all (DocBook, old CMS themes) marks
+//! its chrome only by class names, so in the `<body>` fallback elements whose `class`/`id`
+//! says `nav`, `menu`, `breadcrumbs`, `share`, `cookie`… are left out too. A fragment (a CMS body export with no `<html>`/`<body>`) is all
 //! content. The decision lives here, in the parser, so every rule sees the same text.
 //!
 //! Links get their accessible name as HTML-AAM computes it — `aria-labelledby`, `aria-label`,
@@ -208,6 +210,7 @@ pub(super) fn analyse(
                 && !excluded_by_config[i]
                 && (choice == ContentChoice::Fragment
                     || !(is_chrome(&tree, i, body_text)
+                        || (choice == ContentChoice::Body && is_named_chrome(node))
                         || (node.name == "article" && parent.is_some_and(|p| in_article[p]))))
         };
     }
@@ -355,6 +358,46 @@ fn is_chrome(tree: &Tree, i: usize, body_text: usize) -> bool {
         }),
         _ => false,
     }
+}
+
+/// Words in `class` and `id` that name navigation on pages without semantic markup
+/// (DocBook's `docnav`, `navheader`; themes' `breadcrumbs`, `share-bar`, `cookie-notice`).
+/// Not `sidebar`: DocBook's `div.sidebar` is a boxed note inside the text.
+const CHROME_NAMES: &[&str] = &[
+    "nav",
+    "navbar",
+    "navheader",
+    "navfooter",
+    "docnav",
+    "navigation",
+    "breadcrumb",
+    "breadcrumbs",
+    "menu",
+    "banner",
+    "cookie",
+    "cookies",
+    "share",
+    "sharing",
+    "social",
+    "pagination",
+    "pager",
+    "footer",
+    "colophon",
+    "masthead",
+    "skiplink",
+];
+
+/// Whether the element's `class` or `id` names it as chrome: a whole word of it, split at
+/// `-` and `_`, is one of [`CHROME_NAMES`]. Used only when a page has no landmark markup,
+/// as readers' "reader mode" heuristics do.
+fn is_named_chrome(node: &Node) -> bool {
+    ["class", "id"].iter().any(|key| {
+        node.attr(key).is_some_and(|value| {
+            value
+                .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+                .any(|word| CHROME_NAMES.iter().any(|n| word.eq_ignore_ascii_case(n)))
+        })
+    })
 }
 
 fn is_hidden(node: &Node) -> bool {
