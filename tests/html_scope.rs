@@ -368,3 +368,134 @@ fn real_pages_findings_stay_in_the_article() {
         rows.len()
     );
 }
+
+fn draftlint(args: &[&str], dir: Option<&std::path::Path>) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_draftlint"));
+    command.args(args).env("NO_COLOR", "1");
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    command.output().expect("run draftlint")
+}
+
+#[test]
+fn json_says_which_root_was_linted() {
+    let out = draftlint(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "tests/fixtures/html-pages/news-page.html",
+            "tests/fixtures/html-pages/fragment.html",
+        ],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        report["html_content"],
+        serde_json::json!([
+            {
+                "path": "tests/fixtures/html-pages/news-page.html",
+                "choice": "article",
+                "roots": [{
+                    "element": "article.story",
+                    "line": 16,
+                    "end_line": 22,
+                    "byte_start": 813,
+                    "byte_end": 1417,
+                }],
+                "selectors_unmatched": false,
+            },
+            {
+                "path": "tests/fixtures/html-pages/fragment.html",
+                "choice": "fragment",
+                "roots": [],
+                "selectors_unmatched": false,
+            },
+        ])
+    );
+}
+
+#[test]
+fn verbose_prints_the_root_and_html_content_overrides_it() {
+    let page = "tests/fixtures/html-pages/news-page.html";
+    let out = draftlint(&["check", "--no-config", "-v", page], None);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("{page}: linted article.story (the page's article)\n")
+    );
+    let out = draftlint(
+        &[
+            "check",
+            "--no-config",
+            "--verbose",
+            "--format",
+            "jsonl",
+            "--html-content",
+            "aside.related",
+            page,
+        ],
+        None,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("{page}: linted aside.related (matched the content selectors)\n")
+    );
+    let found: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let found: Vec<(&str, u64, &str)> = found
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["matched"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("vague-attribution", 25, "Reports suggest")]);
+}
+
+#[test]
+fn config_html_table_selects_and_reports_bad_selectors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = std::path::absolute("tests/fixtures/html-pages/news-page.html").expect("path");
+    let page = page.to_str().expect("UTF-8 path");
+    fs::write(
+        dir.path().join("draftlint.toml"),
+        "[html]\ncontent = [\"main\"]\nexclude = [\".share\", \"article p:nth-of-type(2)\"]\n",
+    )
+    .expect("write config");
+    let out = draftlint(
+        &["check", "-v", "--format", "jsonl", page],
+        Some(dir.path()),
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("{page}: linted main#content (matched the content selectors)\n")
+    );
+    let lines: Vec<u64> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("JSON")["line"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    // The story's second paragraph (line 19) is excluded; the aside inside <main> is chrome.
+    assert_eq!(lines, [20]);
+
+    fs::write(
+        dir.path().join("draftlint.toml"),
+        "[html]\nexclude = [\"div >\"]\n",
+    )
+    .expect("write config");
+    let out = draftlint(&["check", page], Some(dir.path()));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid CSS selector `div >`"), "{err}");
+    assert!(err.contains("draftlint.toml:2:13"), "{err}");
+}

@@ -100,7 +100,7 @@ impl ContentScope {
         };
         let why = match self.choice {
             ContentChoice::Fragment => "no <html> or <body>",
-            ContentChoice::Selected => "matched [html] content",
+            ContentChoice::Selected => "matched the content selectors",
             ContentChoice::Article => "the page's article",
             ContentChoice::Main => "the page's main content",
             ContentChoice::ArticleBody => "the page's articleBody",
