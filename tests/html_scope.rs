@@ -499,3 +499,29 @@ fn config_html_table_selects_and_reports_bad_selectors() {
     assert!(err.contains("invalid CSS selector `div >`"), "{err}");
     assert!(err.contains("draftlint.toml:2:13"), "{err}");
 }
+
+#[test]
+fn implied_end_tags_keep_the_tree_right() {
+    // The unclosed <p> ends at <article>; the unclosed <li>s end at the next <li>; the
+    // stray </div> is ignored. Otherwise the article would sit inside the paragraph, or the
+    // navigation list would swallow it.
+    let html = "<html><body><p>Intro of the site<article><h1>Story</h1>\
+        <p>The story's own text, long enough to be the page's article.</article></div>\
+        <ul class=nav><li><a href=#>One<li><a href=#>Two</ul></body></html>";
+    let (choice, roots) = scope_of(html, &HtmlOptions::default());
+    assert_eq!(
+        (choice, roots),
+        (ContentChoice::Article, vec!["article".to_string()])
+    );
+    assert_eq!(
+        block_texts(html, &HtmlOptions::default()),
+        [
+            "Story",
+            "The story's own text, long enough to be the page's article."
+        ]
+    );
+    // Structural selectors see the same tree.
+    let second = options(&["ul.nav > li:nth-child(2)"], &[]);
+    assert_eq!(scope_of(html, &second).1, ["li"]);
+    assert_eq!(block_texts(html, &second), ["Two"]);
+}

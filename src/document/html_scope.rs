@@ -153,20 +153,12 @@ pub(super) fn analyse(
     options: &HtmlOptions,
 ) -> Analysis {
     let mut tree = Tree::build(tokens, source_len);
-    let excluded_by_config: Vec<bool> = if options.exclude.is_empty() {
-        vec![false; tree.nodes.len()]
-    } else {
-        (0..tree.nodes.len())
-            .map(|i| tree.matches(i, &options.exclude))
-            .collect()
-    };
+    let excluded_by_config = tree.matching(&options.exclude);
     let mut selectors_unmatched = false;
     let mut chosen = None;
     if !options.content.is_empty() {
-        let roots = outermost(
-            &tree,
-            (0..tree.nodes.len()).filter(|&i| tree.matches(i, &options.content)),
-        );
+        let selected = tree.matching(&options.content);
+        let roots = outermost(&tree, (0..tree.nodes.len()).filter(|&i| selected[i]));
         if roots.is_empty() {
             selectors_unmatched = true;
         } else {

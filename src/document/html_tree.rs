@@ -65,6 +65,25 @@ const CLOSES_P: &[&str] = &[
     "ul",
 ];
 
+/// Containers that keep an item (`<li>`, `<dt>`) from closing one outside them.
+const LIST_SCOPE: &[&str] = &[
+    "ul",
+    "ol",
+    "dl",
+    "menu",
+    "table",
+    "div",
+    "section",
+    "article",
+    "aside",
+    "nav",
+    "main",
+    "header",
+    "footer",
+    "blockquote",
+    "body",
+];
+
 /// Elements whose text is not text a reader sees.
 pub(super) const RAW_TEXT: &[&str] = &["script", "style", "template", "noscript", "textarea"];
 
@@ -76,6 +95,8 @@ pub struct Node {
     pub attrs: Vec<(String, String)>,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
+    /// Position among the parent's children.
+    pub sibling_index: usize,
     /// Byte offset of the start tag.
     pub start: usize,
     /// Byte offset after the end tag (or where the element was implicitly closed).
@@ -161,17 +182,29 @@ impl Tree {
                         let text = text_count - text_at_start[open.len() - 1];
                         close(&mut tree, &mut open, start, t, text);
                     }
-                    let same_item: &[&str] = match name.as_str() {
-                        "li" => &["li"],
-                        "dt" | "dd" => &["dt", "dd"],
-                        "tr" => &["tr"],
-                        "td" | "th" => &["td", "th"],
-                        "option" => &["option"],
-                        _ => &[],
+                    // An item closes the open item of its kind (and what is open inside
+                    // it) unless a container lies between: `<li>One<a>x<li>Two`.
+                    let (items, stops): (&[&str], &[&str]) = match name.as_str() {
+                        "li" => (&["li"], LIST_SCOPE),
+                        "dt" | "dd" => (&["dt", "dd"], LIST_SCOPE),
+                        "tr" => (&["tr"], &["table", "tbody", "thead", "tfoot"]),
+                        "td" | "th" => (&["td", "th"], &["tr", "table"]),
+                        "option" => (&["option"], &["select", "datalist"]),
+                        "a" => (&["a"], &[]),
+                        _ => (&[], &[]),
                     };
-                    if top(&open, &tree).is_some_and(|n| same_item.contains(&n)) {
-                        let text = text_count - text_at_start[open.len() - 1];
-                        close(&mut tree, &mut open, start, t, text);
+                    let open_item = open
+                        .iter()
+                        .rposition(|&i| items.contains(&tree.nodes[i].name.as_str()));
+                    if let Some(depth) = open_item
+                        && !open[depth + 1..]
+                            .iter()
+                            .any(|&i| stops.contains(&tree.nodes[i].name.as_str()))
+                    {
+                        while open.len() > depth {
+                            let text = text_count - text_at_start[open.len() - 1];
+                            close(&mut tree, &mut open, start, t, text);
+                        }
                     }
                     let index = tree.nodes.len();
                     let mut attrs: Vec<(String, String)> = tag
@@ -186,11 +219,13 @@ impl Tree {
                         .collect();
                     attrs.sort_by_key(|(k, _)| k.clone());
                     let parent = open.last().copied();
+                    let sibling_index = parent.map_or(0, |p| tree.nodes[p].children.len());
                     tree.nodes.push(Node {
                         name: name.clone(),
                         attrs,
                         parent,
                         children: Vec::new(),
+                        sibling_index,
                         start,
                         end: tag.span.end.min(source_len),
                         first_token: t,
@@ -270,8 +305,12 @@ impl Tree {
             .copied()
     }
 
-    /// Whether the element matches any of the selectors.
-    pub fn matches(&self, node: usize, selectors: &Selectors) -> bool {
+    /// For every element, whether it matches any of the selectors (one matching context,
+    /// and so one set of caches, for the whole page).
+    pub fn matching(&self, selectors: &Selectors) -> Vec<bool> {
+        if selectors.is_empty() {
+            return vec![false; self.nodes.len()];
+        }
         let mut caches = SelectorCaches::default();
         let mut context = MatchingContext::new(
             MatchingMode::Normal,
@@ -281,13 +320,14 @@ impl Tree {
             NeedsSelectorFlags::No,
             MatchingForInvalidation::No,
         );
-        let element = NodeRef {
-            tree: self,
-            index: node,
-        };
-        selectors.lists.iter().any(|(_, list)| {
-            selectors::matching::matches_selector_list(list, element, &mut context)
-        })
+        (0..self.nodes.len())
+            .map(|index| {
+                let element = NodeRef { tree: self, index };
+                selectors.lists.iter().any(|(_, list)| {
+                    selectors::matching::matches_selector_list(list, element, &mut context)
+                })
+            })
+            .collect()
     }
 }
 
@@ -446,8 +486,7 @@ impl<'t> NodeRef<'t> {
     fn sibling(&self, step: isize) -> Option<Self> {
         let parent = self.node().parent?;
         let siblings = &self.tree.nodes[parent].children;
-        let pos = siblings.iter().position(|&c| c == self.index)?;
-        let other = pos.checked_add_signed(step)?;
+        let other = self.node().sibling_index.checked_add_signed(step)?;
         siblings.get(other).map(|&i| self.at(i))
     }
 }
