@@ -525,3 +525,31 @@ fn implied_end_tags_keep_the_tree_right() {
     assert_eq!(scope_of(html, &second).1, ["li"]);
     assert_eq!(block_texts(html, &second), ["Two"]);
 }
+
+#[test]
+fn deeply_nested_and_stray_markup_stays_linear() {
+    // 20,000 levels of nesting, stray end tags, headers, articles and links at every level:
+    // every per-element fact is computed top-down, so this takes milliseconds, not minutes.
+    let depth = 20_000;
+    let mut html = String::from("<html><body><main>");
+    for i in 0..depth {
+        html.push_str(&format!(
+            "<div><header><a href=\"#\">x</a></header></li></td><article><p>Level {i} text.</p>"
+        ));
+    }
+    html.push_str("<p>End of the <a href=\"#\">page</a>.</p></main></body></html>");
+    let started = std::time::Instant::now();
+    let doc = Document::parse(&html, Format::Html);
+    let scope = doc.html_scope.as_ref().expect("scope");
+    assert_eq!(scope.choice, ContentChoice::Article);
+    // The outermost article is the content. Its own header stays (a header inside an
+    // article is the article's); the articles nested in it are left out, as comments are.
+    assert_eq!(scope.roots.len(), 1);
+    let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.trim()).collect();
+    assert_eq!(texts, ["Level 0 text.", "x"]);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+}

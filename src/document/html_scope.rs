@@ -153,12 +153,12 @@ pub(super) fn analyse(
     options: &HtmlOptions,
 ) -> Analysis {
     let mut tree = Tree::build(tokens, source_len);
+    let facts = Inherited::of(&tree);
     let excluded_by_config = tree.matching(&options.exclude);
     let mut selectors_unmatched = false;
     let mut chosen = None;
     if !options.content.is_empty() {
-        let selected = tree.matching(&options.content);
-        let roots = outermost(&tree, (0..tree.nodes.len()).filter(|&i| selected[i]));
+        let roots = outermost(&tree, &tree.matching(&options.content));
         if roots.is_empty() {
             selectors_unmatched = true;
         } else {
@@ -168,7 +168,7 @@ pub(super) fn analyse(
     let (choice, roots) = match chosen {
         Some(c) => c,
         None if !tree.is_page => (ContentChoice::Fragment, Vec::new()),
-        None => default_roots(&tree),
+        None => default_roots(&tree, &facts),
     };
 
     // Top-down: an element is content when it is a root, or its parent is content and it is
@@ -201,7 +201,7 @@ pub(super) fn analyse(
             inherited
                 && !excluded_by_config[i]
                 && (choice == ContentChoice::Fragment
-                    || !(is_chrome(&tree, i, body_text)
+                    || !(is_chrome(node, facts.sectioned[i], body_text)
                         || (choice == ContentChoice::Body && is_named_chrome(node))
                         || (node.name == "article" && parent.is_some_and(|p| in_article[p]))))
         };
@@ -220,7 +220,7 @@ pub(super) fn analyse(
         .collect();
     let mut link_names = HashMap::new();
     for i in links {
-        let name = accessible_name(&mut tree, tokens, i);
+        let name = accessible_name(&mut tree, &facts, tokens, i);
         link_names.insert(tree.nodes[i].first_token, name);
     }
     let roots = roots
@@ -242,29 +242,22 @@ pub(super) fn analyse(
 }
 
 /// The built-in choice of content for a whole page.
-fn default_roots(tree: &Tree) -> (ContentChoice, Vec<usize>) {
+fn default_roots(tree: &Tree, facts: &Inherited) -> (ContentChoice, Vec<usize>) {
     let nodes = &tree.nodes;
     // Candidates in chrome (an `<article>` teaser in an `<aside>`) are not the content.
-    let visible = |i: usize| {
-        !tree
-            .ancestors(i)
-            .chain(std::iter::once(i))
-            .any(|a| nodes[a].name != "form" && is_chrome(tree, a, usize::MAX))
+    let candidates = |is: &dyn Fn(usize) -> bool| {
+        let marked: Vec<bool> = (0..nodes.len())
+            .map(|i| !facts.in_chrome[i] && is(i))
+            .collect();
+        outermost(tree, &marked)
     };
     let role = |i: usize, r: &str| {
         nodes[i]
             .attr("role")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case(r))
     };
-    let mains = outermost(
-        tree,
-        (0..nodes.len()).filter(|&i| (nodes[i].name == "main" || role(i, "main")) && visible(i)),
-    );
-    let articles = outermost(
-        tree,
-        (0..nodes.len())
-            .filter(|&i| (nodes[i].name == "article" || role(i, "article")) && visible(i)),
-    );
+    let mains = candidates(&|i| nodes[i].name == "main" || role(i, "main"));
+    let articles = candidates(&|i| nodes[i].name == "article" || role(i, "article"));
     let body = nodes.iter().position(|n| n.name == "body");
     let page_text = |i: usize| {
         mains
@@ -297,15 +290,11 @@ fn default_roots(tree: &Tree) -> (ContentChoice, Vec<usize>) {
     {
         return (ContentChoice::Main, vec![main]);
     }
-    let bodies = outermost(
-        tree,
-        (0..nodes.len()).filter(|&i| {
-            nodes[i]
-                .attr("itemprop")
-                .is_some_and(|v| v.split_whitespace().any(|p| p == "articleBody"))
-                && visible(i)
-        }),
-    );
+    let bodies = candidates(&|i| {
+        nodes[i]
+            .attr("itemprop")
+            .is_some_and(|v| v.split_whitespace().any(|p| p == "articleBody"))
+    });
     if let Some(&article_body) = bodies.iter().max_by_key(|&&b| nodes[b].text_len) {
         return (ContentChoice::ArticleBody, vec![article_body]);
     }
@@ -313,22 +302,70 @@ fn default_roots(tree: &Tree) -> (ContentChoice, Vec<usize>) {
     (ContentChoice::Body, root.into_iter().collect())
 }
 
-/// The elements of `candidates` that are not inside another one.
-fn outermost(tree: &Tree, candidates: impl Iterator<Item = usize>) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
-    for c in candidates {
-        // Candidates come in document order, so an ancestor is already in `out`.
-        if !out.iter().any(|&o| tree.is_inside(c, o)) {
-            out.push(c);
+/// The candidates that are not inside another candidate, in one top-down pass.
+fn outermost(tree: &Tree, candidate: &[bool]) -> Vec<usize> {
+    let mut under = vec![false; tree.nodes.len()];
+    let mut out = Vec::new();
+    for (i, node) in tree.nodes.iter().enumerate() {
+        // Parents come before their children in document order.
+        under[i] = node.parent.is_some_and(|p| under[p] || candidate[p]);
+        if candidate[i] && !under[i] {
+            out.push(i);
         }
     }
     out
 }
 
+/// Facts about each element that depend on its ancestors, computed top-down once so that
+/// nothing walks up the tree per element: deeply nested pages stay linear.
+struct Inherited {
+    /// An ancestor is sectioning content, so a `<header>`/`<footer>` here is not the page's.
+    sectioned: Vec<bool>,
+    /// The element or an ancestor is chrome (a form excepted: it may wrap the whole page).
+    in_chrome: Vec<bool>,
+    /// Text directly in the element is part of an accessible name: not hidden, not script,
+    /// and inside an SVG only within its `<title>`.
+    names_text: Vec<bool>,
+}
+
+impl Inherited {
+    fn of(tree: &Tree) -> Inherited {
+        let n = tree.nodes.len();
+        let mut facts = Inherited {
+            sectioned: vec![false; n],
+            in_chrome: vec![false; n],
+            names_text: vec![false; n],
+        };
+        let mut blocked = vec![false; n];
+        let mut in_svg = vec![false; n];
+        let mut titled = vec![false; n];
+        for (i, node) in tree.nodes.iter().enumerate() {
+            let parent = node.parent.map(|p| (p, &tree.nodes[p]));
+            facts.sectioned[i] = parent.is_some_and(|(p, pn)| {
+                facts.sectioned[p]
+                    || SECTIONING.contains(&pn.name.as_str())
+                    || pn
+                        .attr("role")
+                        .is_some_and(|r| r == "main" || r == "article")
+            });
+            facts.in_chrome[i] = parent.is_some_and(|(p, _)| facts.in_chrome[p])
+                || (node.name != "form" && is_chrome(node, facts.sectioned[i], 0));
+            blocked[i] = parent.is_some_and(|(p, _)| blocked[p])
+                || is_hidden(node)
+                || RAW_TEXT.contains(&node.name.as_str());
+            in_svg[i] = parent.is_some_and(|(p, _)| in_svg[p]) || node.name == "svg";
+            titled[i] = parent
+                .is_some_and(|(p, pn)| titled[p] || (node.name == "title" && pn.name == "svg"));
+            facts.names_text[i] = !blocked[i] && (!in_svg[i] || titled[i]);
+        }
+        facts
+    }
+}
+
 /// Whether an element is site chrome, not article text. A `<form>` that holds most of the
-/// page (ASP.NET wraps the whole body in one) is not chrome.
-fn is_chrome(tree: &Tree, i: usize, body_text: usize) -> bool {
-    let node = &tree.nodes[i];
+/// page (ASP.NET wraps the whole body in one) is not chrome; a `<header>`/`<footer>` inside
+/// sectioning content belongs to that section (HTML-AAM).
+fn is_chrome(node: &Node, sectioned: bool, body_text: usize) -> bool {
     if is_hidden(node) {
         return true;
     }
@@ -342,12 +379,7 @@ fn is_chrome(tree: &Tree, i: usize, body_text: usize) -> bool {
     match node.name.as_str() {
         "form" => node.text_len.saturating_mul(2) < body_text,
         name if CHROME_ELEMENTS.contains(&name) => true,
-        "header" | "footer" => !tree.ancestors(i).any(|a| {
-            let a = &tree.nodes[a];
-            SECTIONING.contains(&a.name.as_str())
-                || a.attr("role")
-                    .is_some_and(|r| r == "main" || r == "article")
-        }),
+        "header" | "footer" => !sectioned,
         _ => false,
     }
 }
@@ -401,7 +433,12 @@ fn is_hidden(node: &Node) -> bool {
 
 /// The accessible name of a link (HTML-AAM, "a" element; accname 1.2 steps 2B–2I, simplified
 /// to what links hold).
-fn accessible_name(tree: &mut Tree, tokens: &[Token<usize>], link: usize) -> String {
+fn accessible_name(
+    tree: &mut Tree,
+    facts: &Inherited,
+    tokens: &[Token<usize>],
+    link: usize,
+) -> String {
     if let Some(ids) = tree.nodes[link].attr("aria-labelledby").map(str::to_string) {
         let targets: Vec<usize> = ids
             .split_whitespace()
@@ -409,7 +446,7 @@ fn accessible_name(tree: &mut Tree, tokens: &[Token<usize>], link: usize) -> Str
             .collect();
         let parts: Vec<String> = targets
             .into_iter()
-            .map(|e| subtree_text(tree, tokens, e))
+            .map(|e| subtree_text(tree, facts, tokens, e))
             .filter(|t| !t.is_empty())
             .collect();
         if !parts.is_empty() {
@@ -424,7 +461,7 @@ fn accessible_name(tree: &mut Tree, tokens: &[Token<usize>], link: usize) -> Str
     {
         return label.to_string();
     }
-    let text = subtree_text(tree, tokens, link);
+    let text = subtree_text(tree, facts, tokens, link);
     if !text.is_empty() {
         return text;
     }
@@ -437,7 +474,7 @@ fn accessible_name(tree: &mut Tree, tokens: &[Token<usize>], link: usize) -> Str
 
 /// The text an element presents: its text, images' alt text and SVG titles, without hidden
 /// parts and script, white space collapsed.
-fn subtree_text(tree: &Tree, tokens: &[Token<usize>], element: usize) -> String {
+fn subtree_text(tree: &Tree, facts: &Inherited, tokens: &[Token<usize>], element: usize) -> String {
     let node = &tree.nodes[element];
     let mut out = String::new();
     let mut push = |text: &str| {
@@ -450,33 +487,12 @@ fn subtree_text(tree: &Tree, tokens: &[Token<usize>], element: usize) -> String 
     };
     let inside = node.first_token + 1..node.end_token.min(tokens.len());
     for (token, owner) in tokens[inside.clone()].iter().zip(&tree.owner[inside]) {
-        let Some(owner) = *owner else { continue };
-        // The owner and its ancestors up to the element decide whether the text is shown.
-        let shown = |tree: &Tree| {
-            let mut in_svg_title = false;
-            let mut at = owner;
-            loop {
-                if at == element {
-                    return true;
-                }
-                let n = &tree.nodes[at];
-                if is_hidden(n) || RAW_TEXT.contains(&n.name.as_str()) {
-                    return false;
-                }
-                if n.name == "svg" && !in_svg_title {
-                    return false;
-                }
-                in_svg_title =
-                    n.name == "title" && n.parent.is_some_and(|p| tree.nodes[p].name == "svg");
-                match n.parent {
-                    Some(p) => at = p,
-                    None => return false,
-                }
-            }
-        };
+        if !owner.is_some_and(|o| facts.names_text[o]) {
+            continue;
+        }
         match token {
-            Token::String(text) if shown(tree) => push(&String::from_utf8_lossy(&text.value)),
-            Token::StartTag(tag) if tag.name.eq_ignore_ascii_case(b"img") && shown(tree) => {
+            Token::String(text) => push(&String::from_utf8_lossy(&text.value)),
+            Token::StartTag(tag) if tag.name.eq_ignore_ascii_case(b"img") => {
                 if let Some(alt) = tag.attributes.get(b"alt".as_slice()) {
                     push(&String::from_utf8_lossy(&alt.value));
                 }

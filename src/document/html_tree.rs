@@ -136,6 +136,56 @@ impl Node {
     }
 }
 
+/// The stack of open elements, with how many of each name are open: looking for an open
+/// `<li>` or for the element an end tag closes costs nothing when there is none, so deeply
+/// nested pages stay linear.
+#[derive(Default)]
+struct OpenElements {
+    stack: Vec<usize>,
+    /// The text counter when each open element started.
+    text_at_start: Vec<usize>,
+    count: HashMap<String, usize>,
+}
+
+impl OpenElements {
+    fn push(&mut self, tree: &Tree, node: usize, text_count: usize) {
+        self.stack.push(node);
+        self.text_at_start.push(text_count);
+        *self.count.entry(tree.nodes[node].name.clone()).or_default() += 1;
+    }
+
+    /// Closes the innermost open element at byte `at`, before token `token`.
+    fn pop(&mut self, tree: &mut Tree, at: usize, token: usize, text_count: usize) {
+        let (Some(i), Some(text_start)) = (self.stack.pop(), self.text_at_start.pop()) else {
+            return;
+        };
+        let node = &mut tree.nodes[i];
+        node.end = at.max(node.start);
+        node.end_token = token;
+        node.text_len = text_count - text_start;
+        if let Some(n) = self.count.get_mut(&node.name) {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    fn top_name<'t>(&self, tree: &'t Tree) -> Option<&'t str> {
+        self.stack.last().map(|&i| tree.nodes[i].name.as_str())
+    }
+
+    /// Stack position of the innermost open element with one of the names.
+    fn deepest(&self, tree: &Tree, names: &[&str]) -> Option<usize> {
+        if !names
+            .iter()
+            .any(|n| self.count.get(*n).is_some_and(|&c| c > 0))
+        {
+            return None;
+        }
+        self.stack
+            .iter()
+            .rposition(|&i| names.contains(&tree.nodes[i].name.as_str()))
+    }
+}
+
 /// The elements of a page, in document order (an element's index is its position).
 #[derive(Debug, Default)]
 pub struct Tree {
@@ -154,18 +204,8 @@ impl Tree {
             owner: Vec::with_capacity(tokens.len()),
             ..Tree::default()
         };
-        let mut open: Vec<usize> = Vec::new();
+        let mut open = OpenElements::default();
         let mut text_count = 0usize;
-        // Text counters at each element's start, to take the difference at its end.
-        let mut text_at_start: Vec<usize> = Vec::new();
-        let close = |tree: &mut Tree, open: &mut Vec<usize>, at: usize, token: usize, text| {
-            if let Some(i) = open.pop() {
-                let node: &mut Node = &mut tree.nodes[i];
-                node.end = at.max(node.start);
-                node.end_token = token;
-                node.text_len = text;
-            }
-        };
         for (t, token) in tokens.iter().enumerate() {
             match token {
                 Token::StartTag(tag) => {
@@ -175,12 +215,8 @@ impl Tree {
                     }
                     let start = tag.span.start.min(source_len);
                     // Implied end tags.
-                    fn top<'t>(open: &[usize], tree: &'t Tree) -> Option<&'t str> {
-                        open.last().map(|&i| tree.nodes[i].name.as_str())
-                    }
-                    if CLOSES_P.contains(&name.as_str()) && top(&open, &tree) == Some("p") {
-                        let text = text_count - text_at_start[open.len() - 1];
-                        close(&mut tree, &mut open, start, t, text);
+                    if CLOSES_P.contains(&name.as_str()) && open.top_name(&tree) == Some("p") {
+                        open.pop(&mut tree, start, t, text_count);
                     }
                     // An item closes the open item of its kind (and what is open inside
                     // it) unless a container lies between: `<li>One<a>x<li>Two`.
@@ -193,17 +229,13 @@ impl Tree {
                         "a" => (&["a"], &[]),
                         _ => (&[], &[]),
                     };
-                    let open_item = open
-                        .iter()
-                        .rposition(|&i| items.contains(&tree.nodes[i].name.as_str()));
-                    if let Some(depth) = open_item
-                        && !open[depth + 1..]
+                    if let Some(depth) = open.deepest(&tree, items)
+                        && !open.stack[depth + 1..]
                             .iter()
                             .any(|&i| stops.contains(&tree.nodes[i].name.as_str()))
                     {
-                        while open.len() > depth {
-                            let text = text_count - text_at_start[open.len() - 1];
-                            close(&mut tree, &mut open, start, t, text);
+                        while open.stack.len() > depth {
+                            open.pop(&mut tree, start, t, text_count);
                         }
                     }
                     let index = tree.nodes.len();
@@ -217,11 +249,12 @@ impl Tree {
                             )
                         })
                         .collect();
-                    attrs.sort_by_key(|(k, _)| k.clone());
-                    let parent = open.last().copied();
+                    attrs.sort_by(|a, b| a.0.cmp(&b.0));
+                    let parent = open.stack.last().copied();
                     let sibling_index = parent.map_or(0, |p| tree.nodes[p].children.len());
+                    let void = tag.self_closing || VOID.contains(&name.as_str());
                     tree.nodes.push(Node {
-                        name: name.clone(),
+                        name,
                         attrs,
                         parent,
                         children: Vec::new(),
@@ -236,30 +269,26 @@ impl Tree {
                         tree.nodes[p].children.push(index);
                     }
                     tree.owner.push(Some(index));
-                    if !tag.self_closing && !VOID.contains(&name.as_str()) {
-                        open.push(index);
-                        text_at_start.push(text_count);
+                    if !void {
+                        open.push(&tree, index, text_count);
                     }
-                    text_at_start.truncate(open.len());
                 }
                 Token::EndTag(tag) => {
                     let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
                     let end = tag.span.end.min(source_len);
                     // A stray end tag (no such element open) is ignored, as browsers do.
-                    match open.iter().rposition(|&i| tree.nodes[i].name == name) {
+                    match open.deepest(&tree, &[name.as_str()]) {
                         Some(depth) => {
-                            tree.owner.push(Some(open[depth]));
-                            while open.len() > depth {
-                                let text = text_count - text_at_start[open.len() - 1];
-                                close(&mut tree, &mut open, end, t + 1, text);
+                            tree.owner.push(Some(open.stack[depth]));
+                            while open.stack.len() > depth {
+                                open.pop(&mut tree, end, t + 1, text_count);
                             }
-                            text_at_start.truncate(open.len());
                         }
-                        None => tree.owner.push(open.last().copied()),
+                        None => tree.owner.push(open.stack.last().copied()),
                     }
                 }
                 Token::String(text) => {
-                    let owner = open.last().copied();
+                    let owner = open.stack.last().copied();
                     tree.owner.push(owner);
                     let raw =
                         owner.is_some_and(|i| RAW_TEXT.contains(&tree.nodes[i].name.as_str()));
@@ -270,12 +299,11 @@ impl Tree {
                             .count();
                     }
                 }
-                _ => tree.owner.push(open.last().copied()),
+                _ => tree.owner.push(open.stack.last().copied()),
             }
         }
-        while !open.is_empty() {
-            let text = text_count - text_at_start[open.len() - 1];
-            close(&mut tree, &mut open, source_len, tokens.len(), text);
+        while !open.stack.is_empty() {
+            open.pop(&mut tree, source_len, tokens.len(), text_count);
         }
         tree
     }
