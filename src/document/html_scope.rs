@@ -242,7 +242,7 @@ pub(super) fn analyse(
 }
 
 /// The built-in choice of content for a whole page.
-fn default_roots(tree: &Tree, facts: &Inherited) -> (ContentChoice, Vec<usize>) {
+fn default_roots(tree: &Tree<'_>, facts: &Inherited) -> (ContentChoice, Vec<usize>) {
     let nodes = &tree.nodes;
     // Candidates in chrome (an `<article>` teaser in an `<aside>`) are not the content.
     let candidates = |is: &dyn Fn(usize) -> bool| {
@@ -303,7 +303,7 @@ fn default_roots(tree: &Tree, facts: &Inherited) -> (ContentChoice, Vec<usize>) 
 }
 
 /// The candidates that are not inside another candidate, in one top-down pass.
-fn outermost(tree: &Tree, candidate: &[bool]) -> Vec<usize> {
+fn outermost(tree: &Tree<'_>, candidate: &[bool]) -> Vec<usize> {
     let mut under = vec![false; tree.nodes.len()];
     let mut out = Vec::new();
     for (i, node) in tree.nodes.iter().enumerate() {
@@ -329,7 +329,7 @@ struct Inherited {
 }
 
 impl Inherited {
-    fn of(tree: &Tree) -> Inherited {
+    fn of(tree: &Tree<'_>) -> Inherited {
         let n = tree.nodes.len();
         let mut facts = Inherited {
             sectioned: vec![false; n],
@@ -365,7 +365,7 @@ impl Inherited {
 /// Whether an element is site chrome, not article text. A `<form>` that holds most of the
 /// page (ASP.NET wraps the whole body in one) is not chrome; a `<header>`/`<footer>` inside
 /// sectioning content belongs to that section (HTML-AAM).
-fn is_chrome(node: &Node, sectioned: bool, body_text: usize) -> bool {
+fn is_chrome(node: &Node<'_>, sectioned: bool, body_text: usize) -> bool {
     if is_hidden(node) {
         return true;
     }
@@ -414,7 +414,7 @@ const CHROME_NAMES: &[&str] = &[
 /// Whether the element's `class` or `id` names it as chrome: a whole word of it, split at
 /// `-` and `_`, is one of [`CHROME_NAMES`]. Used only when a page has no landmark markup,
 /// as readers' "reader mode" heuristics do.
-fn is_named_chrome(node: &Node) -> bool {
+fn is_named_chrome(node: &Node<'_>) -> bool {
     ["class", "id"].iter().any(|key| {
         node.attr(key).is_some_and(|value| {
             value
@@ -424,7 +424,7 @@ fn is_named_chrome(node: &Node) -> bool {
     })
 }
 
-fn is_hidden(node: &Node) -> bool {
+fn is_hidden(node: &Node<'_>) -> bool {
     node.attr("hidden").is_some()
         || node
             .attr("aria-hidden")
@@ -434,7 +434,7 @@ fn is_hidden(node: &Node) -> bool {
 /// The accessible name of a link (HTML-AAM, "a" element; accname 1.2 steps 2B–2I, simplified
 /// to what links hold).
 fn accessible_name(
-    tree: &mut Tree,
+    tree: &mut Tree<'_>,
     facts: &Inherited,
     tokens: &[Token<usize>],
     link: usize,
@@ -474,7 +474,12 @@ fn accessible_name(
 
 /// The text an element presents: its text, images' alt text and SVG titles, without hidden
 /// parts and script, white space collapsed.
-fn subtree_text(tree: &Tree, facts: &Inherited, tokens: &[Token<usize>], element: usize) -> String {
+fn subtree_text(
+    tree: &Tree<'_>,
+    facts: &Inherited,
+    tokens: &[Token<usize>],
+    element: usize,
+) -> String {
     let node = &tree.nodes[element];
     let mut out = String::new();
     let mut push = |text: &str| {

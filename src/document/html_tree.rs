@@ -8,11 +8,11 @@
 //! (`<p>` closed by a block, `<li>` by the next `<li>`, void elements, stray end tags).
 //! Matching is the `selectors` crate (Servo's), through its [`Element`] trait.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use cssparser::ToCss;
-use html5gum::Token;
+use html5gum::{HtmlString, Spanned, Token};
 use precomputed_hash::PrecomputedHash;
 use selectors::attr::{AttrSelectorOperation, CaseSensitivity, NamespaceConstraint};
 use selectors::bloom::BloomFilter;
@@ -87,12 +87,14 @@ const LIST_SCOPE: &[&str] = &[
 /// Elements whose text is not text a reader sees.
 pub(super) const RAW_TEXT: &[&str] = &["script", "style", "template", "noscript", "textarea"];
 
+/// Attributes as the tokenizer read them (names in lower case), borrowed from the start tag.
+type Attributes = BTreeMap<HtmlString, Spanned<HtmlString, usize>>;
+
 #[derive(Debug)]
-pub struct Node {
+pub struct Node<'t> {
     /// Lower-case tag name.
     pub name: String,
-    /// Attributes with lower-case names, in source order.
-    pub attrs: Vec<(String, String)>,
+    attrs: &'t Attributes,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
     /// Position among the parent's children.
@@ -108,12 +110,11 @@ pub struct Node {
     pub text_len: usize,
 }
 
-impl Node {
-    pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+impl<'t> Node<'t> {
+    /// An attribute's decoded value (attribute names are lower case).
+    pub fn attr(&self, key: &str) -> Option<&'t str> {
+        let value = self.attrs.get(key.as_bytes())?;
+        std::str::from_utf8(&value.value).ok()
     }
 
     /// `tag#id.class.class`, as people write it in a selector.
@@ -148,14 +149,14 @@ struct OpenElements {
 }
 
 impl OpenElements {
-    fn push(&mut self, tree: &Tree, node: usize, text_count: usize) {
+    fn push(&mut self, tree: &Tree<'_>, node: usize, text_count: usize) {
         self.stack.push(node);
         self.text_at_start.push(text_count);
         *self.count.entry(tree.nodes[node].name.clone()).or_default() += 1;
     }
 
     /// Closes the innermost open element at byte `at`, before token `token`.
-    fn pop(&mut self, tree: &mut Tree, at: usize, token: usize, text_count: usize) {
+    fn pop(&mut self, tree: &mut Tree<'_>, at: usize, token: usize, text_count: usize) {
         let (Some(i), Some(text_start)) = (self.stack.pop(), self.text_at_start.pop()) else {
             return;
         };
@@ -168,12 +169,12 @@ impl OpenElements {
         }
     }
 
-    fn top_name<'t>(&self, tree: &'t Tree) -> Option<&'t str> {
+    fn top_name<'a>(&self, tree: &'a Tree<'_>) -> Option<&'a str> {
         self.stack.last().map(|&i| tree.nodes[i].name.as_str())
     }
 
     /// Stack position of the innermost open element with one of the names.
-    fn deepest(&self, tree: &Tree, names: &[&str]) -> Option<usize> {
+    fn deepest(&self, tree: &Tree<'_>, names: &[&str]) -> Option<usize> {
         if !names
             .iter()
             .any(|n| self.count.get(*n).is_some_and(|&c| c > 0))
@@ -188,8 +189,8 @@ impl OpenElements {
 
 /// The elements of a page, in document order (an element's index is its position).
 #[derive(Debug, Default)]
-pub struct Tree {
-    pub nodes: Vec<Node>,
+pub struct Tree<'t> {
+    pub nodes: Vec<Node<'t>>,
     /// For every token, the innermost element open at it (for a start or end tag, that
     /// element itself); `None` outside every element.
     pub owner: Vec<Option<usize>>,
@@ -198,8 +199,8 @@ pub struct Tree {
     ids: Option<HashMap<String, usize>>,
 }
 
-impl Tree {
-    pub fn build(tokens: &[Token<usize>], source_len: usize) -> Tree {
+impl<'t> Tree<'t> {
+    pub fn build(tokens: &'t [Token<usize>], source_len: usize) -> Tree<'t> {
         let mut tree = Tree {
             owner: Vec::with_capacity(tokens.len()),
             ..Tree::default()
@@ -239,23 +240,12 @@ impl Tree {
                         }
                     }
                     let index = tree.nodes.len();
-                    let mut attrs: Vec<(String, String)> = tag
-                        .attributes
-                        .iter()
-                        .map(|(k, v)| {
-                            (
-                                String::from_utf8_lossy(k).to_ascii_lowercase(),
-                                String::from_utf8_lossy(&v.value).into_owned(),
-                            )
-                        })
-                        .collect();
-                    attrs.sort_by(|a, b| a.0.cmp(&b.0));
                     let parent = open.stack.last().copied();
                     let sibling_index = parent.map_or(0, |p| tree.nodes[p].children.len());
                     let void = tag.self_closing || VOID.contains(&name.as_str());
                     tree.nodes.push(Node {
                         name,
-                        attrs,
+                        attrs: &tag.attributes,
                         parent,
                         children: Vec::new(),
                         sibling_index,
@@ -293,9 +283,11 @@ impl Tree {
                     let raw =
                         owner.is_some_and(|i| RAW_TEXT.contains(&tree.nodes[i].name.as_str()));
                     if !raw {
-                        text_count += String::from_utf8_lossy(&text.value)
-                            .chars()
-                            .filter(|c| !c.is_whitespace())
+                        // Bytes, not characters: only proportions matter.
+                        text_count += text
+                            .value
+                            .iter()
+                            .filter(|b| !b.is_ascii_whitespace())
                             .count();
                     }
                 }
@@ -494,13 +486,13 @@ impl selectors::parser::NonTSPseudoClass for NoPseudo {
 impl selectors::parser::PseudoElement for NoPseudo {}
 
 #[derive(Clone, Copy, Debug)]
-struct NodeRef<'t> {
-    tree: &'t Tree,
+struct NodeRef<'a, 't> {
+    tree: &'a Tree<'t>,
     index: usize,
 }
 
-impl<'t> NodeRef<'t> {
-    fn node(&self) -> &'t Node {
+impl<'a, 't> NodeRef<'a, 't> {
+    fn node(&self) -> &'a Node<'t> {
         &self.tree.nodes[self.index]
     }
 
@@ -519,7 +511,7 @@ impl<'t> NodeRef<'t> {
     }
 }
 
-impl Element for NodeRef<'_> {
+impl Element for NodeRef<'_, '_> {
     type Impl = Simple;
 
     fn opaque(&self) -> OpaqueElement {
