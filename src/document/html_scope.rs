@@ -201,7 +201,7 @@ pub(super) fn analyse(
             inherited
                 && !excluded_by_config[i]
                 && (choice == ContentChoice::Fragment
-                    || !(is_chrome(node, facts.sectioned[i], body_text)
+                    || !(is_chrome(node, facts.marks[i], facts.sectioned[i], body_text)
                         || (choice == ContentChoice::Body && is_named_chrome(node))
                         || (node.name == "article" && parent.is_some_and(|p| in_article[p]))))
         };
@@ -251,13 +251,8 @@ fn default_roots(tree: &Tree<'_>, facts: &Inherited) -> (ContentChoice, Vec<usiz
             .collect();
         outermost(tree, &marked)
     };
-    let role = |i: usize, r: &str| {
-        nodes[i]
-            .attr("role")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case(r))
-    };
-    let mains = candidates(&|i| nodes[i].name == "main" || role(i, "main"));
-    let articles = candidates(&|i| nodes[i].name == "article" || role(i, "article"));
+    let mains = candidates(&|i| nodes[i].name == "main" || facts.marks[i].main_role);
+    let articles = candidates(&|i| nodes[i].name == "article" || facts.marks[i].article_role);
     let body = nodes.iter().position(|n| n.name == "body");
     let page_text = |i: usize| {
         mains
@@ -290,11 +285,7 @@ fn default_roots(tree: &Tree<'_>, facts: &Inherited) -> (ContentChoice, Vec<usiz
     {
         return (ContentChoice::Main, vec![main]);
     }
-    let bodies = candidates(&|i| {
-        nodes[i]
-            .attr("itemprop")
-            .is_some_and(|v| v.split_whitespace().any(|p| p == "articleBody"))
-    });
+    let bodies = candidates(&|i| facts.marks[i].article_body);
     if let Some(&article_body) = bodies.iter().max_by_key(|&&b| nodes[b].text_len) {
         return (ContentChoice::ArticleBody, vec![article_body]);
     }
@@ -319,6 +310,8 @@ fn outermost(tree: &Tree<'_>, candidate: &[bool]) -> Vec<usize> {
 /// Facts about each element that depend on its ancestors, computed top-down once so that
 /// nothing walks up the tree per element: deeply nested pages stay linear.
 struct Inherited {
+    /// What each element's own attributes say.
+    marks: Vec<Marks>,
     /// An ancestor is sectioning content, so a `<header>`/`<footer>` here is not the page's.
     sectioned: Vec<bool>,
     /// The element or an ancestor is chrome (a form excepted: it may wrap the whole page).
@@ -332,6 +325,7 @@ impl Inherited {
     fn of(tree: &Tree<'_>) -> Inherited {
         let n = tree.nodes.len();
         let mut facts = Inherited {
+            marks: tree.nodes.iter().map(Marks::of).collect(),
             sectioned: vec![false; n],
             in_chrome: vec![false; n],
             names_text: vec![false; n],
@@ -341,17 +335,17 @@ impl Inherited {
         let mut titled = vec![false; n];
         for (i, node) in tree.nodes.iter().enumerate() {
             let parent = node.parent.map(|p| (p, &tree.nodes[p]));
+            let marks = facts.marks[i];
             facts.sectioned[i] = parent.is_some_and(|(p, pn)| {
                 facts.sectioned[p]
                     || SECTIONING.contains(&pn.name.as_str())
-                    || pn
-                        .attr("role")
-                        .is_some_and(|r| r == "main" || r == "article")
+                    || facts.marks[p].main_role
+                    || facts.marks[p].article_role
             });
             facts.in_chrome[i] = parent.is_some_and(|(p, _)| facts.in_chrome[p])
-                || (node.name != "form" && is_chrome(node, facts.sectioned[i], 0));
+                || (node.name != "form" && is_chrome(node, marks, facts.sectioned[i], 0));
             blocked[i] = parent.is_some_and(|(p, _)| blocked[p])
-                || is_hidden(node)
+                || marks.hidden
                 || RAW_TEXT.contains(&node.name.as_str());
             in_svg[i] = parent.is_some_and(|(p, _)| in_svg[p]) || node.name == "svg";
             titled[i] = parent
@@ -365,15 +359,8 @@ impl Inherited {
 /// Whether an element is site chrome, not article text. A `<form>` that holds most of the
 /// page (ASP.NET wraps the whole body in one) is not chrome; a `<header>`/`<footer>` inside
 /// sectioning content belongs to that section (HTML-AAM).
-fn is_chrome(node: &Node<'_>, sectioned: bool, body_text: usize) -> bool {
-    if is_hidden(node) {
-        return true;
-    }
-    if node.attr("role").is_some_and(|r| {
-        r.split_whitespace()
-            .next()
-            .is_some_and(|r| CHROME_ROLES.iter().any(|c| r.eq_ignore_ascii_case(c)))
-    }) {
+fn is_chrome(node: &Node<'_>, marks: Marks, sectioned: bool, body_text: usize) -> bool {
+    if marks.hidden || marks.chrome_role {
         return true;
     }
     match node.name.as_str() {
@@ -381,6 +368,44 @@ fn is_chrome(node: &Node<'_>, sectioned: bool, body_text: usize) -> bool {
         name if CHROME_ELEMENTS.contains(&name) => true,
         "header" | "footer" => !sectioned,
         _ => false,
+    }
+}
+
+/// What an element's own attributes say about it, read once per element.
+#[derive(Clone, Copy, Debug, Default)]
+struct Marks {
+    /// `hidden`, or `aria-hidden="true"`.
+    hidden: bool,
+    /// A landmark role that is not the article ([`CHROME_ROLES`]).
+    chrome_role: bool,
+    main_role: bool,
+    article_role: bool,
+    /// `itemprop` includes `articleBody`.
+    article_body: bool,
+}
+
+impl Marks {
+    fn of(node: &Node<'_>) -> Marks {
+        if !node.has_attributes() {
+            return Marks::default();
+        }
+        // The first token of `role` is the one browsers use.
+        let role = node
+            .attr("role")
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or("");
+        Marks {
+            hidden: node.attr("hidden").is_some()
+                || node
+                    .attr("aria-hidden")
+                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
+            chrome_role: CHROME_ROLES.iter().any(|c| role.eq_ignore_ascii_case(c)),
+            main_role: role.eq_ignore_ascii_case("main"),
+            article_role: role.eq_ignore_ascii_case("article"),
+            article_body: node
+                .attr("itemprop")
+                .is_some_and(|v| v.split_whitespace().any(|p| p == "articleBody")),
+        }
     }
 }
 
@@ -422,13 +447,6 @@ fn is_named_chrome(node: &Node<'_>) -> bool {
                 .any(|word| CHROME_NAMES.iter().any(|n| word.eq_ignore_ascii_case(n)))
         })
     })
-}
-
-fn is_hidden(node: &Node<'_>) -> bool {
-    node.attr("hidden").is_some()
-        || node
-            .attr("aria-hidden")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 /// The accessible name of a link (HTML-AAM, "a" element; accname 1.2 steps 2B–2I, simplified

@@ -117,6 +117,10 @@ impl<'t> Node<'t> {
         std::str::from_utf8(&value.value).ok()
     }
 
+    pub fn has_attributes(&self) -> bool {
+        !self.attrs.is_empty()
+    }
+
     /// `tag#id.class.class`, as people write it in a selector.
     pub fn describe(&self) -> String {
         let mut out = self.name.clone();
