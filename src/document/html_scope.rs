@@ -338,7 +338,7 @@ impl Inherited {
             let marks = facts.marks[i];
             facts.sectioned[i] = parent.is_some_and(|(p, pn)| {
                 facts.sectioned[p]
-                    || SECTIONING.contains(&pn.name.as_str())
+                    || SECTIONING.contains(&pn.name)
                     || facts.marks[p].main_role
                     || facts.marks[p].article_role
             });
@@ -346,7 +346,7 @@ impl Inherited {
                 || (node.name != "form" && is_chrome(node, marks, facts.sectioned[i], 0));
             blocked[i] = parent.is_some_and(|(p, _)| blocked[p])
                 || marks.hidden
-                || RAW_TEXT.contains(&node.name.as_str());
+                || RAW_TEXT.contains(&node.name);
             in_svg[i] = parent.is_some_and(|(p, _)| in_svg[p]) || node.name == "svg";
             titled[i] = parent
                 .is_some_and(|(p, pn)| titled[p] || (node.name == "title" && pn.name == "svg"));
@@ -363,7 +363,7 @@ fn is_chrome(node: &Node<'_>, marks: Marks, sectioned: bool, body_text: usize) -
     if marks.hidden || marks.chrome_role {
         return true;
     }
-    match node.name.as_str() {
+    match node.name {
         "form" => node.text_len.saturating_mul(2) < body_text,
         name if CHROME_ELEMENTS.contains(&name) => true,
         "header" | "footer" => !sectioned,

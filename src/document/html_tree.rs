@@ -92,8 +92,8 @@ type Attributes = BTreeMap<HtmlString, Spanned<HtmlString, usize>>;
 
 #[derive(Debug)]
 pub struct Node<'t> {
-    /// Lower-case tag name.
-    pub name: String,
+    /// Tag name (the tokenizer writes it in lower case).
+    pub name: &'t str,
     attrs: &'t Attributes,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
@@ -123,7 +123,7 @@ impl<'t> Node<'t> {
 
     /// `tag#id.class.class`, as people write it in a selector.
     pub fn describe(&self) -> String {
-        let mut out = self.name.clone();
+        let mut out = self.name.to_string();
         if let Some(id) = self.attr("id").filter(|i| !i.trim().is_empty()) {
             out.push('#');
             out.push_str(id.trim());
@@ -145,18 +145,18 @@ impl<'t> Node<'t> {
 /// `<li>` or for the element an end tag closes costs nothing when there is none, so deeply
 /// nested pages stay linear.
 #[derive(Default)]
-struct OpenElements {
+struct OpenElements<'t> {
     stack: Vec<usize>,
     /// The text counter when each open element started.
     text_at_start: Vec<usize>,
-    count: HashMap<String, usize>,
+    count: HashMap<&'t str, usize>,
 }
 
-impl OpenElements {
-    fn push(&mut self, tree: &Tree<'_>, node: usize, text_count: usize) {
+impl<'t> OpenElements<'t> {
+    fn push(&mut self, tree: &Tree<'t>, node: usize, text_count: usize) {
         self.stack.push(node);
         self.text_at_start.push(text_count);
-        *self.count.entry(tree.nodes[node].name.clone()).or_default() += 1;
+        *self.count.entry(tree.nodes[node].name).or_default() += 1;
     }
 
     /// Closes the innermost open element at byte `at`, before token `token`.
@@ -168,13 +168,13 @@ impl OpenElements {
         node.end = at.max(node.start);
         node.end_token = token;
         node.text_len = text_count - text_start;
-        if let Some(n) = self.count.get_mut(&node.name) {
+        if let Some(n) = self.count.get_mut(node.name) {
             *n = n.saturating_sub(1);
         }
     }
 
     fn top_name<'a>(&self, tree: &'a Tree<'_>) -> Option<&'a str> {
-        self.stack.last().map(|&i| tree.nodes[i].name.as_str())
+        self.stack.last().map(|&i| tree.nodes[i].name)
     }
 
     /// Stack position of the innermost open element with one of the names.
@@ -187,7 +187,7 @@ impl OpenElements {
         }
         self.stack
             .iter()
-            .rposition(|&i| names.contains(&tree.nodes[i].name.as_str()))
+            .rposition(|&i| names.contains(&tree.nodes[i].name))
     }
 }
 
@@ -214,18 +214,18 @@ impl<'t> Tree<'t> {
         for (t, token) in tokens.iter().enumerate() {
             match token {
                 Token::StartTag(tag) => {
-                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                    if matches!(name.as_str(), "html" | "head" | "body") {
+                    let name = std::str::from_utf8(&tag.name).unwrap_or("");
+                    if matches!(name, "html" | "head" | "body") {
                         tree.is_page = true;
                     }
                     let start = tag.span.start.min(source_len);
                     // Implied end tags.
-                    if CLOSES_P.contains(&name.as_str()) && open.top_name(&tree) == Some("p") {
+                    if CLOSES_P.contains(&name) && open.top_name(&tree) == Some("p") {
                         open.pop(&mut tree, start, t, text_count);
                     }
                     // An item closes the open item of its kind (and what is open inside
                     // it) unless a container lies between: `<li>One<a>x<li>Two`.
-                    let (items, stops): (&[&str], &[&str]) = match name.as_str() {
+                    let (items, stops): (&[&str], &[&str]) = match name {
                         "li" => (&["li"], LIST_SCOPE),
                         "dt" | "dd" => (&["dt", "dd"], LIST_SCOPE),
                         "tr" => (&["tr"], &["table", "tbody", "thead", "tfoot"]),
@@ -237,7 +237,7 @@ impl<'t> Tree<'t> {
                     if let Some(depth) = open.deepest(&tree, items)
                         && !open.stack[depth + 1..]
                             .iter()
-                            .any(|&i| stops.contains(&tree.nodes[i].name.as_str()))
+                            .any(|&i| stops.contains(&tree.nodes[i].name))
                     {
                         while open.stack.len() > depth {
                             open.pop(&mut tree, start, t, text_count);
@@ -246,7 +246,7 @@ impl<'t> Tree<'t> {
                     let index = tree.nodes.len();
                     let parent = open.stack.last().copied();
                     let sibling_index = parent.map_or(0, |p| tree.nodes[p].children.len());
-                    let void = tag.self_closing || VOID.contains(&name.as_str());
+                    let void = tag.self_closing || VOID.contains(&name);
                     tree.nodes.push(Node {
                         name,
                         attrs: &tag.attributes,
@@ -268,10 +268,10 @@ impl<'t> Tree<'t> {
                     }
                 }
                 Token::EndTag(tag) => {
-                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                    let name = std::str::from_utf8(&tag.name).unwrap_or("");
                     let end = tag.span.end.min(source_len);
                     // A stray end tag (no such element open) is ignored, as browsers do.
-                    match open.deepest(&tree, &[name.as_str()]) {
+                    match open.deepest(&tree, &[name]) {
                         Some(depth) => {
                             tree.owner.push(Some(open.stack[depth]));
                             while open.stack.len() > depth {
@@ -284,8 +284,7 @@ impl<'t> Tree<'t> {
                 Token::String(text) => {
                     let owner = open.stack.last().copied();
                     tree.owner.push(owner);
-                    let raw =
-                        owner.is_some_and(|i| RAW_TEXT.contains(&tree.nodes[i].name.as_str()));
+                    let raw = owner.is_some_and(|i| RAW_TEXT.contains(&tree.nodes[i].name));
                     if !raw {
                         // Bytes, not characters: only proportions matter.
                         text_count += text
@@ -592,7 +591,7 @@ impl Element for NodeRef<'_, '_> {
     fn apply_selector_flags(&self, _: ElementSelectorFlags) {}
 
     fn is_link(&self) -> bool {
-        matches!(self.node().name.as_str(), "a" | "area") && self.node().attr("href").is_some()
+        matches!(self.node().name, "a" | "area") && self.node().attr("href").is_some()
     }
 
     fn is_html_slot_element(&self) -> bool {
