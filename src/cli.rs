@@ -123,6 +123,12 @@ struct CheckArgs {
     /// Report suppression comments that suppress nothing.
     #[arg(long)]
     report_unused_suppressions: bool,
+    /// CSS selector of the article in whole HTML pages (repeatable); overrides `[html] content`.
+    #[arg(long, value_name = "SELECTOR")]
+    html_content: Vec<String>,
+    /// Print, for each HTML page, which part of it was linted.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +259,7 @@ fn serve(args: ServeArgs) -> Result<u8> {
         disable: args.disable.clone(),
         report_unused_suppressions: args.report_unused_suppressions,
         vale_config: args.rules.vale_config.clone(),
+        html_content: Vec::new(),
     };
     let engine = Engine::new(&options)?;
     show_vale_problems(&engine.warnings, &engine.broken_rules);
@@ -319,6 +326,7 @@ fn engine_options(args: &CheckArgs) -> Result<EngineOptions> {
         disable: args.disable.clone(),
         report_unused_suppressions: args.report_unused_suppressions,
         vale_config: args.rules.vale_config.clone(),
+        html_content: args.html_content.clone(),
     })
 }
 
@@ -353,9 +361,17 @@ fn check(args: CheckArgs) -> Result<u8> {
     };
     let mut reports = engine.lint_inputs(inputs, stdin);
     for report in &reports {
-        if let Err(err) = &report.outcome {
-            eprintln!("error: {}: {err}", report.input.display);
-            exit = EXIT_ERROR;
+        match &report.outcome {
+            Err(err) => {
+                eprintln!("error: {}: {err}", report.input.display);
+                exit = EXIT_ERROR;
+            }
+            Ok(linted) if args.verbose => {
+                if let Some(scope) = &linted.html_scope {
+                    eprintln!("{}: linted {}", report.input.display, scope.describe());
+                }
+            }
+            Ok(_) => {}
         }
     }
 

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::html_scope::HtmlOptions;
+use crate::document::html_tree::Selectors;
 use crate::span::Span;
 
 pub const FILE_NAMES: &[&str] = &["draftlint.toml", ".draftlint.toml"];
@@ -52,6 +54,21 @@ struct ConfigFile {
     /// A `.vale.ini` whose styles also run.
     #[serde(default)]
     vale_config: Option<PathBuf>,
+    /// Which part of an HTML page is the article.
+    #[serde(default)]
+    html: HtmlFile,
+}
+
+/// `[html]`: CSS selectors for the content of whole pages.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct HtmlFile {
+    /// The elements that are the article (`["article", ".post-body"]`).
+    #[serde(default)]
+    content: Vec<String>,
+    /// Elements never linted (`[".share", "#comments"]`).
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,6 +107,8 @@ pub struct Config {
     pub vale_config: Option<PathBuf>,
     /// Which Vale rules apply to which files, once a Vale configuration is loaded.
     pub vale: Option<std::sync::Arc<crate::rules::vale::ValeFiles>>,
+    /// The HTML parser's content and exclude selectors, compiled.
+    pub html: HtmlOptions,
 }
 
 impl Config {
@@ -155,6 +174,18 @@ impl Config {
         } else {
             Some(globs(&file.exclude)?)
         };
+        let selectors = |list: &[String]| {
+            Selectors::parse(list).map_err(|e| {
+                let span = text
+                    .find(e.selector.as_str())
+                    .map(|i| Span::new(i, i + e.selector.len()));
+                error(span, e.to_string())
+            })
+        };
+        let html = HtmlOptions {
+            content: selectors(&file.html.content)?,
+            exclude: selectors(&file.html.exclude)?,
+        };
         let overrides = file
             .overrides
             .iter()
@@ -179,6 +210,7 @@ impl Config {
             overrides,
             vale_config,
             vale: None,
+            html,
         })
     }
 
@@ -289,6 +321,12 @@ fail-on = "error"
 # Severity per rule.
 [severity]
 # vague-attribution = "error"
+
+# Which part of a whole HTML page is the article (CSS selectors). By default draftlint
+# reads <article> or <main> and leaves out menus, sidebars, forms and page footers.
+# [html]
+# content = ["article", ".post-body"]
+# exclude = [".share", ".comments"]
 
 # Settings for some paths only.
 # [[override]]

@@ -13,6 +13,7 @@ use thiserror::Error;
 
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::html_tree::{SelectorError, Selectors};
 use crate::fix;
 use crate::lint::{self, FileReport, Input, Settings};
 use crate::rules::kinds::KINDS;
@@ -44,6 +45,8 @@ pub struct EngineOptions {
     pub report_unused_suppressions: bool,
     /// A `.vale.ini` whose styles run too (else the config's `vale-config`, if any).
     pub vale_config: Option<PathBuf>,
+    /// CSS selectors of the article in whole HTML pages; replace the config's `[html] content`.
+    pub html_content: Vec<String>,
 }
 
 impl EngineOptions {
@@ -56,6 +59,7 @@ impl EngineOptions {
             disable: Vec::new(),
             report_unused_suppressions: false,
             vale_config: None,
+            html_content: Vec::new(),
         }
     }
 }
@@ -71,6 +75,9 @@ pub enum EngineError {
     /// An unknown rule id in `--only`, `--disable` or the config.
     #[error("{0}")]
     Selection(String),
+    /// A `--html-content` selector that does not parse.
+    #[error(transparent)]
+    Selector(#[from] SelectorError),
     /// A `.vale.ini` that cannot be used at all.
     #[error(transparent)]
     Vale(#[from] ValeError),
@@ -122,6 +129,9 @@ impl Engine {
             ConfigSource::File(path) => Config::load(path)?,
             ConfigSource::Ignore(root) => Config::empty(root.clone()),
         };
+        if !options.html_content.is_empty() {
+            config.html.content = Selectors::parse(&options.html_content)?;
+        }
         let mut rule_dirs = config.rule_dirs.clone();
         rule_dirs.extend(options.rule_dirs.iter().cloned());
         let mut rules = RuleSet::load(&rule_dirs)?;

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::document::html_scope::{ContentScope, HtmlOptions};
 use crate::rules::RuleSet;
 use crate::source::{FileError, Format, SourceText};
 use crate::suppress;
@@ -51,6 +52,8 @@ pub struct FileReport {
 pub struct Linted {
     pub source: SourceText,
     pub diagnostics: Vec<Diagnostic>,
+    /// HTML: which part of the page was linted.
+    pub html_scope: Option<ContentScope>,
 }
 
 /// Lints one text with the rules as they are (inline suppressions honoured).
@@ -65,7 +68,18 @@ pub fn lint_with(
     path: Option<&Path>,
     settings: &Settings<'_>,
 ) -> Vec<Diagnostic> {
-    let doc = Document::parse(text, format);
+    lint_scoped(text, format, path, settings).0
+}
+
+/// Lints one text, and says which part of an HTML page was linted.
+pub fn lint_scoped(
+    text: &str,
+    format: Format,
+    path: Option<&Path>,
+    settings: &Settings<'_>,
+) -> (Vec<Diagnostic>, Option<ContentScope>) {
+    let html = settings.config.map(|c| &c.html);
+    let doc = Document::parse_with(text, format, html.unwrap_or(&HtmlOptions::default()));
     let found = settings.rules.check(&doc);
     let mut diagnostics = suppress::apply(
         &doc,
@@ -76,7 +90,7 @@ pub fn lint_with(
     if let Some(config) = settings.config {
         config.adjust(path, &mut diagnostics);
     }
-    diagnostics
+    (diagnostics, doc.html_scope)
 }
 
 /// Lints a decoded file. A bug in a rule must cost one file, not the run: a panic becomes
@@ -89,12 +103,13 @@ pub fn lint_source(
 ) -> Result<Linted, FileError> {
     let text = &source.text;
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        lint_with(text, format, path, settings)
+        lint_scoped(text, format, path, settings)
     }));
     match result {
-        Ok(diagnostics) => Ok(Linted {
+        Ok((diagnostics, html_scope)) => Ok(Linted {
             source,
             diagnostics,
+            html_scope,
         }),
         Err(panic) => {
             let message = panic

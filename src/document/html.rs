@@ -2,10 +2,12 @@
 //!
 //! A tokenizer is enough: drafts and CMS exports are fragments, and what matters for prose is
 //! which text sits in which block-level element, not a conforming DOM. Script, style, pre and
-//! code content never reaches the prose.
+//! code content never reaches the prose. Which tokens are the page's content (not its menus
+//! and footers) is decided first, by [`super::html_scope`], over the same tokens.
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
+use super::html_scope::{self, HtmlOptions};
 use super::{BlockBuilder, BlockKind, Comment, Document, Image, Link, LinkKind, ListRef};
 use crate::span::Span;
 
@@ -67,6 +69,8 @@ struct OpenLink {
     text_src_start: usize,
     images_before: usize,
     non_image_text: bool,
+    /// The accessible name, computed over the element tree.
+    name: Option<String>,
 }
 
 #[derive(Default)]
@@ -82,14 +86,34 @@ struct State {
     code_start: Option<(usize, usize)>,
     link: Option<OpenLink>,
     strong_depth: usize,
+    /// The accessible name of the `<a>` whose start tag is being read.
+    link_name: Option<String>,
 }
 
-pub(super) fn parse(doc: &mut Document<'_>) {
+pub(super) fn parse(doc: &mut Document<'_>, options: &HtmlOptions) {
     let source = doc.source;
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
+    let tokens: Vec<Token<usize>> = Tokenizer::new_with_emitter(source, emitter)
+        .flatten()
+        .collect();
+    let mut analysis = html_scope::analyse(&tokens, source.len(), options);
     let mut st = State::default();
-    for token in Tokenizer::new_with_emitter(source, emitter).flatten() {
+    let mut in_content = true;
+    for (index, token) in tokens.into_iter().enumerate() {
+        if !analysis.keep[index] {
+            // Comments stay: suppressions may sit anywhere.
+            if let Token::Comment(comment) = &token {
+                push_comment(doc, comment.span.start, comment.span.end);
+            }
+            if in_content {
+                // Text on either side of left-out chrome never joins into one block.
+                finish_block(doc, &mut st, None);
+                in_content = false;
+            }
+            continue;
+        }
+        in_content = true;
         match token {
             Token::StartTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
@@ -106,6 +130,7 @@ pub(super) fn parse(doc: &mut Document<'_>) {
                     }
                     continue;
                 }
+                st.link_name = analysis.link_names.remove(&index);
                 let attr = |key: &str| {
                     tag.attributes
                         .get(key.as_bytes())
@@ -153,17 +178,20 @@ pub(super) fn parse(doc: &mut Document<'_>) {
                 }
                 push_text(doc, &mut st, &value, span);
             }
-            Token::Comment(comment) => {
-                let span = Span::new(comment.span.start, comment.span.end.min(source.len()));
-                doc.comments.push(Comment {
-                    span,
-                    text: source[span.range()].to_string(),
-                });
-            }
+            Token::Comment(comment) => push_comment(doc, comment.span.start, comment.span.end),
             Token::Doctype(_) | Token::Error(_) => {}
         }
     }
     finish_block(doc, &mut st, None);
+    doc.html_scope = Some(analysis.scope);
+}
+
+fn push_comment(doc: &mut Document<'_>, start: usize, end: usize) {
+    let span = Span::new(start, end.min(doc.source.len()));
+    doc.comments.push(Comment {
+        span,
+        text: doc.source[span.range()].to_string(),
+    });
 }
 
 /// Pushes decoded text. Where entities were decoded the text no longer matches the source byte
@@ -259,6 +287,7 @@ fn start_tag(
                 text_src_start: span.end,
                 images_before: doc.images.len(),
                 non_image_text: false,
+                name: st.link_name.take(),
             });
             return;
         }
@@ -389,6 +418,7 @@ fn close_link(doc: &mut Document<'_>, st: &mut State, end: usize) {
         dest: open.dest,
         dest_span: open.dest_span,
         image_only: !open.non_image_text && doc.images.len() > open.images_before,
+        name: open.name,
     });
 }
 

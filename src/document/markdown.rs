@@ -353,6 +353,7 @@ fn end(doc: &mut Document<'_>, st: &mut State, tag: TagEnd, _span: Span) {
                     dest: Some(open.dest),
                     dest_span,
                     image_only: !open.non_image_text && doc.images.len() > open.images_before,
+                    name: None,
                 });
             }
         }

@@ -11,6 +11,8 @@
 
 mod builder;
 mod html;
+pub mod html_scope;
+pub mod html_tree;
 mod markdown;
 mod plain;
 mod quotations;
@@ -156,6 +158,9 @@ pub struct Link {
     pub dest_span: Option<Span>,
     /// The link contains only images.
     pub image_only: bool,
+    /// The accessible name (HTML-AAM: `aria-labelledby`, `aria-label`, text with image alt
+    /// and SVG titles, `title`); `None` in formats without such markup.
+    pub name: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -221,6 +226,8 @@ pub struct Document<'a> {
     pub source_lists: Vec<SourceList>,
     /// Quoted speech and block quotes, sorted by block and position.
     pub quotations: Vec<Quotation>,
+    /// HTML only: which part of the page was linted.
+    pub html_scope: Option<html_scope::ContentScope>,
 }
 
 /// Compiles the patterns parsing needs, so that the first document does not wait for them.
@@ -233,6 +240,15 @@ pub fn warm_up() {
 
 impl<'a> Document<'a> {
     pub fn parse(source: &'a str, format: Format) -> Document<'a> {
+        Document::parse_with(source, format, &html_scope::HtmlOptions::default())
+    }
+
+    /// Parses with the HTML parser's settings (content and exclude selectors).
+    pub fn parse_with(
+        source: &'a str,
+        format: Format,
+        html: &html_scope::HtmlOptions,
+    ) -> Document<'a> {
         let mut doc = Document {
             source,
             format,
@@ -245,10 +261,11 @@ impl<'a> Document<'a> {
             faqs: Vec::new(),
             source_lists: Vec::new(),
             quotations: Vec::new(),
+            html_scope: None,
         };
         match format {
             Format::Markdown => markdown::parse(&mut doc),
-            Format::Html => html::parse(&mut doc),
+            Format::Html => html::parse(&mut doc, html),
             Format::Text => plain::parse(&mut doc),
         }
         if source.len() > PARALLEL_SEGMENT_BYTES {

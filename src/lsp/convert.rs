@@ -100,6 +100,7 @@ pub fn load_problem(err: &EngineError, config: Option<&Path>, unit: ColumnUnit) 
         ),
         EngineError::Selection(message) => (config, "", None, message),
         EngineError::Vale(e) => (Some(Path::new(&e.path)), "", None, &e.message),
+        EngineError::Selector(e) => (None, "", None, &e.to_string()),
     };
     let range = span.map_or_else(Range::default, |span| text_range(text, span, unit));
     let uri = path

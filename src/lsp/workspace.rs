@@ -128,6 +128,7 @@ impl Workspace {
             report_unused_suppressions: false,
             // A `vale-config` key in the workspace's draftlint.toml still applies.
             vale_config: None,
+            html_content: Vec::new(),
         };
         let built: Built = Engine::new(&options).map(Arc::new).map_err(Arc::new);
         self.engines.insert(key, built.clone());

@@ -79,6 +79,39 @@ pub(super) fn write_lines(reports: &[FileReport], out: &mut dyn Write) -> io::Re
     Ok(())
 }
 
+/// For each HTML file, which part of the page was linted (`choice` is `article`, `main`,
+/// `article-body`, `body`, `selector` or `fragment`).
+fn html_content_values(reports: &[FileReport]) -> Vec<Value> {
+    reports
+        .iter()
+        .filter_map(|report| {
+            let linted = report.outcome.as_ref().ok()?;
+            let scope = linted.html_scope.as_ref()?;
+            let file = FileView::new(report, linted);
+            let roots: Vec<Value> = scope
+                .roots
+                .iter()
+                .map(|root| {
+                    let at = file.locate(root.span);
+                    json!({
+                        "element": root.element,
+                        "line": at.start.line,
+                        "end_line": at.end.line,
+                        "byte_start": root.span.start + file.bom_len,
+                        "byte_end": root.span.end + file.bom_len,
+                    })
+                })
+                .collect();
+            Some(json!({
+                "path": file.path,
+                "choice": scope.choice.as_str(),
+                "roots": roots,
+                "selectors_unmatched": scope.selectors_unmatched,
+            }))
+        })
+        .collect()
+}
+
 pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     let diagnostics = all_values(reports);
     let summary = Summary::of(reports);
@@ -86,6 +119,7 @@ pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<(
         "version": JSON_VERSION,
         "files_checked": summary.files_checked,
         "diagnostics": diagnostics,
+        "html_content": html_content_values(reports),
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

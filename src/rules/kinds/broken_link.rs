@@ -56,12 +56,18 @@ documented_kind! {
     /// - a site label glued onto the end of a title (`…in Ukrainenewsweek`): the last word ends
     ///   with the item's publisher or a known site label, accents and case ignored;
     /// - empty destinations (`[text]()`, `[text](#)`, `<a href="">`, `<a>` without `href`),
-    ///   empty link text, links whose only content is an image without alt text;
+    ///   empty link text, links whose only content is an image without alt text (an HTML link
+    ///   named by `aria-label`, `aria-labelledby`, `title`, alt text or an SVG `<title>` has a
+    ///   name, as screen readers compute it);
     /// - reference links whose label has no definition (`[text][ref]`), and link syntax that
     ///   did not parse (`[text] (url)`, `[text](https://a.b/c d)`, `text](url)`);
     /// - destinations that cannot work: a misspelt scheme (`htps://`, `http//`), a bare domain
     ///   without scheme (`www.example.com/page`), spaces, `javascript:`, placeholders;
     /// - in prose, words that promise a link that is not there ("click here" outside a link).
+    ///
+    /// On a whole HTML page only the article is read (see the README's "HTML pages"), so
+    /// `javascript:` and `#` links in menus and share bars are not reported; in the article
+    /// they are: a published dead link.
     ///
     /// Parameters (`[params]`): `site-labels`, `placeholder-destinations`, `domain-suffixes`,
     /// `link-promises`, `min-publisher-list-items`. The message may use `{problem}`.
@@ -239,7 +245,7 @@ impl BrokenLink {
                 );
                 return;
             }
-            Some("") | Some("#") => {
+            Some("") => {
                 report(
                     format!("link \"{}\" goes nowhere (empty destination)", short(text)),
                     "add the URL of the page this text refers to",
@@ -247,23 +253,35 @@ impl BrokenLink {
                 );
                 return;
             }
+            Some("#") => {
+                report(
+                    format!("link \"{}\" goes nowhere (empty destination)", short(text)),
+                    "replace `#` with the URL of the page this text refers to; a control that runs script belongs outside the article, as a <button>",
+                    dest_related,
+                );
+                return;
+            }
             Some(_) => {}
         }
         let dest = link.dest.as_deref().unwrap_or("").trim();
-        if link.image_only {
-            let images_without_alt = doc
+        // An HTML link's name is what a screen reader announces (`aria-label`, `title`, alt
+        // text, SVG titles, but not `aria-hidden` text); other formats have only the text.
+        let nameless = match link.name.as_deref() {
+            Some(name) => name.trim().is_empty(),
+            None if link.image_only => doc
                 .images
                 .iter()
                 .filter(|img| link.span.contains(img.span))
-                .all(|img| img.alt.trim().is_empty());
-            if images_without_alt {
-                report(
-                    "link holds only an image without alt text: it has no name".into(),
-                    "describe where the link goes in the image's alt text",
-                    dest_related,
-                );
-            }
-        } else if text.is_empty() {
+                .all(|img| img.alt.trim().is_empty()),
+            None => text.is_empty(),
+        };
+        if nameless && link.image_only {
+            report(
+                "link holds only an image without alt text: it has no name".into(),
+                "describe where the link goes in the image's alt text",
+                dest_related,
+            );
+        } else if nameless {
             report(
                 "link has no text".into(),
                 "write link text that says where the link goes",
@@ -286,7 +304,7 @@ impl BrokenLink {
         } else if lower.starts_with("javascript:") {
             report(
                 "link runs script (`javascript:`) instead of going to a page".into(),
-                "link to a real page",
+                "link to the page the reader should reach; a control that runs script belongs outside the article, as a <button>",
                 dest_related,
             );
         } else if self
