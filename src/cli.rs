@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
+use crate::document::dates::{DateSource, DocDate};
 use crate::fix;
 use crate::lint::{self, FileReport, Input, Settings};
 use crate::render::{self, OutputFormat, RenderOptions, Summary};
@@ -116,6 +117,10 @@ struct CheckArgs {
     /// Report suppression comments that suppress nothing.
     #[arg(long)]
     report_unused_suppressions: bool,
+    /// Read drafts that state no date of their own as of DATE (YYYY-MM-DD), for time
+    /// anchors such as "As of October 2024"; overrides the config's `as-of`. Default: today.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<jiff::civil::Date>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -257,6 +262,7 @@ fn check(args: CheckArgs) -> Result<u8> {
         rules: &rules,
         config: Some(&config),
         report_unused_suppressions: args.report_unused_suppressions,
+        as_of: Some(run_date(args.as_of, config.as_of)),
     };
     let mut reports = lint::lint_inputs(inputs, stdin, &settings);
     for report in &reports {
@@ -306,6 +312,16 @@ fn check(args: CheckArgs) -> Result<u8> {
         exit = EXIT_FINDINGS;
     }
     Ok(exit)
+}
+
+/// The date undated drafts are read at: `--as-of`, else the config's `as-of`, else today
+/// (the only place the clock is read).
+fn run_date(flag: Option<jiff::civil::Date>, config: Option<jiff::civil::Date>) -> DocDate {
+    match (flag, config) {
+        (Some(date), _) => DocDate::given(date, DateSource::AsOfFlag),
+        (None, Some(date)) => DocDate::given(date, DateSource::Config),
+        (None, None) => DocDate::given(jiff::Zoned::now().date(), DateSource::Today),
+    }
 }
 
 /// Applies fixes to one file until none are left (at most a few passes), then writes it or

@@ -49,6 +49,9 @@ struct ConfigFile {
     fail_on: Option<Severity>,
     #[serde(default, rename = "override")]
     overrides: Vec<OverrideFile>,
+    /// The date undated documents are read at (`as-of = 2026-11-01`).
+    #[serde(default)]
+    as_of: Option<toml::Spanned<toml::value::Datetime>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +86,8 @@ pub struct Config {
     exclude: Option<GlobSet>,
     pub fail_on: Option<Severity>,
     pub overrides: Vec<Override>,
+    /// The date undated documents are read at, for time anchors ("As of October 2024").
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 impl Config {
@@ -159,6 +164,18 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, ConfigError>>()?;
+        let as_of = file
+            .as_of
+            .as_ref()
+            .map(|value| {
+                let span = Some(Span::from(value.span()));
+                let date = value.get_ref().date.ok_or_else(|| {
+                    error(span, "`as-of` needs a date (as-of = 2026-11-01)".into())
+                })?;
+                jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8)
+                    .map_err(|e| error(span, format!("invalid `as-of` date: {e}")))
+            })
+            .transpose()?;
         Ok(Config {
             path: Some(path.to_path_buf()),
             rule_dirs: file.rules.iter().map(|d| root.join(d)).collect(),
@@ -169,6 +186,7 @@ impl Config {
             exclude,
             fail_on: file.fail_on,
             overrides,
+            as_of,
         })
     }
 
@@ -268,6 +286,10 @@ exclude = ["node_modules/**", "vendor/**"]
 
 # The lowest severity that fails the run (exit code 1): "error", "warning" or "info".
 fail-on = "error"
+
+# The date drafts without a date of their own are read at, for time anchors such as
+# "As of October 2024" (stale-date). Without it, today's date.
+# as-of = 2026-11-01
 
 # Severity per rule.
 [severity]

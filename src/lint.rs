@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::document::dates::DocDate;
 use crate::rules::RuleSet;
 use crate::source::{FileError, Format, SourceText};
 use crate::suppress;
@@ -18,6 +19,8 @@ pub struct Settings<'a> {
     /// Severity changes and per-glob overrides; `None` lints with the rules as they are.
     pub config: Option<&'a Config>,
     pub report_unused_suppressions: bool,
+    /// The date for documents that state none (`--as-of`, the config's `as-of`, or today).
+    pub as_of: Option<DocDate>,
 }
 
 impl<'a> Settings<'a> {
@@ -26,6 +29,7 @@ impl<'a> Settings<'a> {
             rules,
             config: None,
             report_unused_suppressions: false,
+            as_of: None,
         }
     }
 }
@@ -65,7 +69,8 @@ pub fn lint_with(
     path: Option<&Path>,
     settings: &Settings<'_>,
 ) -> Vec<Diagnostic> {
-    let doc = Document::parse(text, format);
+    let mut doc = Document::parse(text, format);
+    doc.date = doc.date.or(settings.as_of);
     let found = settings.rules.check(&doc);
     let mut diagnostics = suppress::apply(
         &doc,

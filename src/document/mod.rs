@@ -10,6 +10,7 @@
 //! takes any range of that text back to exact byte spans of the original file.
 
 mod builder;
+pub mod dates;
 mod html;
 mod markdown;
 mod plain;
@@ -217,6 +218,9 @@ pub struct Document<'a> {
     pub broken_references: Vec<BrokenReference>,
     pub faqs: Vec<FaqSection>,
     pub source_lists: Vec<SourceList>,
+    /// The date the document speaks from: its own (front matter, HTML, dateline), or one the
+    /// run supplies for undated documents (see [`dates`]).
+    pub date: Option<dates::DocDate>,
 }
 
 /// Compiles the patterns parsing needs, so that the first document does not wait for them.
@@ -240,6 +244,7 @@ impl<'a> Document<'a> {
             broken_references: Vec::new(),
             faqs: Vec::new(),
             source_lists: Vec::new(),
+            date: None,
         };
         match format {
             Format::Markdown => markdown::parse(&mut doc),
@@ -253,6 +258,7 @@ impl<'a> Document<'a> {
             doc.blocks.iter_mut().for_each(builder::segment);
         }
         structure::find_sections(&mut doc);
+        doc.date = dates::find(&doc);
         doc
     }
 

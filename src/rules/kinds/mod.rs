@@ -6,6 +6,7 @@ mod near_duplicate;
 mod phrase;
 mod repetition;
 mod substitution;
+mod time_anchor;
 mod unsourced_number;
 mod vague_link;
 
@@ -18,6 +19,7 @@ pub use near_duplicate::NearDuplicate;
 pub use phrase::{Phrase, PhraseMatcher};
 pub use repetition::Repetition;
 pub use substitution::Substitution;
+pub use time_anchor::TimeAnchor;
 pub use unsourced_number::UnsourcedNumber;
 pub use vague_link::VagueLink;
 
@@ -100,6 +102,11 @@ pub static KINDS: &[KindInfo] = &[
         name: "vague-link",
         doc: VagueLink::DOC,
         build: vague_link::build,
+    },
+    KindInfo {
+        name: "time-anchor",
+        doc: TimeAnchor::DOC,
+        build: time_anchor::build,
     },
 ];
 
