@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
-use crate::document::dates::DocDate;
+use crate::document::dates::{self, DocDate};
 use crate::rules::RuleSet;
 use crate::source::{FileError, Format, SourceText};
 use crate::suppress;
@@ -70,7 +70,10 @@ pub fn lint_with(
     settings: &Settings<'_>,
 ) -> Vec<Diagnostic> {
     let mut doc = Document::parse(text, format);
-    doc.date = doc.date.or(settings.as_of);
+    doc.date = doc
+        .date
+        .or_else(|| path.and_then(dates::from_path))
+        .or(settings.as_of);
     let found = settings.rules.check(&doc);
     let mut diagnostics = suppress::apply(
         &doc,

@@ -28,6 +28,8 @@ pub enum DateSource {
     HtmlMeta,
     /// A dateline or "Published:" line at the top of the text.
     Dateline,
+    /// The file name, as blog generators name posts (`2024-10-04-title.md`).
+    FileName,
     /// `--as-of DATE` on the command line.
     AsOfFlag,
     /// `as-of` in draftlint.toml.
@@ -52,6 +54,7 @@ impl fmt::Display for DateSource {
             DateSource::HtmlTime => f.write_str("the `<time datetime>` element"),
             DateSource::HtmlMeta => f.write_str("the `article:published_time` meta tag"),
             DateSource::Dateline => f.write_str("the dateline"),
+            DateSource::FileName => f.write_str("the file name"),
             DateSource::AsOfFlag => f.write_str("--as-of"),
             DateSource::Config => f.write_str("`as-of` in draftlint.toml"),
             DateSource::Today => f.write_str("today's date: the document states none"),
@@ -81,7 +84,16 @@ impl DocDate {
 
 /// Front-matter keys in order of preference: the publication date is what anchors the text;
 /// `lastmod` only when there is nothing else.
-const FRONT_MATTER_KEYS: &[&str] = &["date", "published", "publishdate", "lastmod"];
+/// A permalink with the date in it (`path = "2021/08/03/title"`) dates the post too.
+const FRONT_MATTER_KEYS: &[&str] = &[
+    "date",
+    "published",
+    "publishdate",
+    "lastmod",
+    "path",
+    "permalink",
+    "url",
+];
 
 /// English month names and their abbreviations, for datelines.
 const MONTHS: &[(&str, i8)] = &[
@@ -118,12 +130,12 @@ pub fn month_number(name: &str) -> Option<i8> {
 }
 
 static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(r"(\d{4})-(\d{2})-(\d{2})").expect("built-in pattern")
+    crate::pattern::compile(r"(\d{4})[-/](\d{2})[-/](\d{2})").expect("built-in pattern")
 });
 
 static FRONT_MATTER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     crate::pattern::compile(
-        r#"(?im)^[ \t]*(date|published|publishdate|lastmod)[ \t]*[:=][ \t]*["']?(\d{4}-\d{2}-\d{2})"#,
+        r#"(?im)^[ \t]*(date|published|publishdate|lastmod)[ \t]*[:=][ \t]*["']?(\d{4}-\d{2}-\d{2})|^[ \t]*(path|permalink|url)[ \t]*[:=][ \t]*["']?/?(?:[\w-]+/)*?(\d{4}/\d{2}/\d{2})/"#,
     )
     .expect("built-in pattern")
 });
@@ -178,9 +190,9 @@ fn from_front_matter(doc: &Document<'_>) -> Option<DocDate> {
     let found: Vec<(usize, DocDate)> = FRONT_MATTER_LINE
         .captures_iter(text)
         .filter_map(|caps| {
-            let key = caps[1].to_ascii_lowercase();
+            let key = caps.get(1).or(caps.get(3))?.as_str().to_ascii_lowercase();
             let rank = FRONT_MATTER_KEYS.iter().position(|k| *k == key)?;
-            let value = caps.get(2)?;
+            let value = caps.get(2).or(caps.get(4))?;
             let date = iso(value.as_str())?;
             Some((
                 rank,
@@ -242,6 +254,20 @@ fn from_dateline(doc: &Document<'_>) -> Option<DocDate> {
         }
     }
     None
+}
+
+/// The date at the start of a file name, as blog generators name posts
+/// (`2024-10-04-title.md`).
+pub fn from_path(path: &std::path::Path) -> Option<DocDate> {
+    let name = path.file_name()?.to_str()?;
+    let prefix = name.get(..10)?;
+    if !prefix.bytes().enumerate().all(|(i, b)| match i {
+        4 | 7 => b == b'-',
+        _ => b.is_ascii_digit(),
+    }) {
+        return None;
+    }
+    Some(DocDate::given(iso(prefix)?, DateSource::FileName))
 }
 
 /// Whole months from `from` to `to` (negative when `to` is earlier), ignoring days.
@@ -309,6 +335,22 @@ mod tests {
             None
         );
         assert_eq!(found("February 30, 2024 —\n", Format::Text), None);
+    }
+
+    #[test]
+    fn permalinks_and_file_names() {
+        let zola = "+++\npath = \"2021/08/03/gats-push\"\ntitle = \"x\"\n+++\n\nHi.\n";
+        assert_eq!(
+            found(zola, Format::Markdown),
+            Some((date(2021, 8, 3), DateSource::FrontMatter("path")))
+        );
+        let named = from_path(std::path::Path::new("posts/2014-09-25-design.md"));
+        assert_eq!(named.map(|d| d.date), Some(date(2014, 9, 25)));
+        assert_eq!(
+            from_path(std::path::Path::new("posts/2014-13-25-x.md")),
+            None
+        );
+        assert_eq!(from_path(std::path::Path::new("posts/readme.md")), None);
     }
 
     #[test]

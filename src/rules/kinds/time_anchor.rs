@@ -48,9 +48,10 @@ documented_kind! {
     ///   document that states no date: nothing tells the reader when "now" was. These are
     ///   reported once per document, at the first one, with the others as context.
     ///
-    /// The document's date comes from its front matter (`date`, `published`, `lastmod`), an
-    /// HTML `<time datetime>` element or `article:published_time` meta tag, or a dateline at
-    /// the top ("WASHINGTON, Oct. 4, 2024 —"); failing those, from `--as-of DATE` or `as-of`
+    /// The document's date comes from its front matter (`date`, `published`, `lastmod`, or a
+    /// dated permalink such as `path = "2021/08/03/…"`), an HTML `<time datetime>` element or
+    /// `article:published_time` meta tag, a dateline at the top ("WASHINGTON, Oct. 4, 2024 —")
+    /// or a dated file name (`2024-10-04-title.md`); failing those, from `--as-of DATE` or `as-of`
     /// in draftlint.toml (which also anchor relative dates), and last from today's date, which
     /// is used for stated dates only. The help line of each finding says which date was used.
     ///
