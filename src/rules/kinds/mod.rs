@@ -2,6 +2,7 @@
 //! people who write rule files and is printed by `draftlint explain`.
 
 mod broken_link;
+mod density;
 mod near_duplicate;
 mod phrase;
 mod repetition;
@@ -15,6 +16,7 @@ use std::any::Any;
 use regex::Regex;
 
 pub use broken_link::BrokenLink;
+pub use density::Density;
 pub use near_duplicate::NearDuplicate;
 pub use phrase::{Phrase, PhraseMatcher};
 pub use repetition::Repetition;
@@ -102,6 +104,11 @@ pub static KINDS: &[KindInfo] = &[
         name: "vague-link",
         doc: VagueLink::DOC,
         build: vague_link::build,
+    },
+    KindInfo {
+        name: "density",
+        doc: Density::DOC,
+        build: density::build,
     },
     KindInfo {
         name: "time-anchor",
