@@ -4,6 +4,7 @@
 mod broken_link;
 mod density;
 mod near_duplicate;
+mod number_consistency;
 mod phrase;
 mod repetition;
 mod substitution;
@@ -18,6 +19,7 @@ use regex::Regex;
 pub use broken_link::BrokenLink;
 pub use density::Density;
 pub use near_duplicate::NearDuplicate;
+pub use number_consistency::NumberConsistency;
 pub use phrase::{Phrase, PhraseMatcher};
 pub use repetition::Repetition;
 pub use substitution::Substitution;
@@ -104,6 +106,11 @@ pub static KINDS: &[KindInfo] = &[
         name: "vague-link",
         doc: VagueLink::DOC,
         build: vague_link::build,
+    },
+    KindInfo {
+        name: "number-consistency",
+        doc: NumberConsistency::DOC,
+        build: number_consistency::build,
     },
     KindInfo {
         name: "density",
