@@ -14,12 +14,14 @@ pub mod dates;
 mod html;
 mod markdown;
 mod plain;
+mod quotations;
 pub mod sentences;
 mod structure;
 
 use std::ops::Range;
 
 pub use builder::{BlockBuilder, OffsetMap};
+pub use quotations::{Quotation, QuotationKind};
 
 /// Documents longer than this are segmented into words and sentences in parallel.
 const PARALLEL_SEGMENT_BYTES: usize = 256 * 1024;
@@ -221,6 +223,8 @@ pub struct Document<'a> {
     /// The date the document speaks from: its own (front matter, HTML, dateline), or one the
     /// run supplies for undated documents (see [`dates`]).
     pub date: Option<dates::DocDate>,
+    /// Quoted speech and block quotes, sorted by block and position.
+    pub quotations: Vec<Quotation>,
 }
 
 /// Compiles the patterns parsing needs, so that the first document does not wait for them.
@@ -245,6 +249,7 @@ impl<'a> Document<'a> {
             faqs: Vec::new(),
             source_lists: Vec::new(),
             date: None,
+            quotations: Vec::new(),
         };
         match format {
             Format::Markdown => markdown::parse(&mut doc),
@@ -259,6 +264,7 @@ impl<'a> Document<'a> {
         }
         structure::find_sections(&mut doc);
         doc.date = dates::find(&doc);
+        quotations::find(&mut doc);
         doc
     }
 

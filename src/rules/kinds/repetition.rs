@@ -14,6 +14,16 @@ pub struct RepetitionParams {
     /// Words that may correctly appear twice in a row ("had had", "that that").
     #[serde(default)]
     exceptions: Vec<String>,
+    /// Words that are grammatical when doubled after a wh-clause: "What it is is this".
+    #[serde(default, rename = "after-wh-clause")]
+    after_wh_clause: Vec<String>,
+    /// Wh-words that open such a clause earlier in the sentence ("what", "where").
+    #[serde(default, rename = "wh-words")]
+    wh_words: Vec<String>,
+    /// Writing systems checked ("latin", "greek", "cyrillic"); empty checks all. Other
+    /// languages double words as grammar (Hindi "धीरे धीरे", "slowly"; Chinese "看看").
+    #[serde(default)]
+    scripts: Vec<String>,
 }
 
 documented_kind! {
@@ -22,7 +32,13 @@ documented_kind! {
     /// list item or heading. Words separated by punctuation ("no, no") are not repeats, and
     /// numbers are ignored. `--fix` deletes the second word.
     ///
-    /// Parameters (`[params]`): `exceptions`, words that are grammatical when doubled.
+    /// A word capitalised both times mid-text is a name, not a slip ("Duran Duran", "Sirhan
+    /// Sirhan", "Walla Walla"); "the The Independent" is still found.
+    ///
+    /// Parameters (`[params]`): `exceptions`, words that are grammatical or deliberate when
+    /// doubled ("had had", "bye bye", "really really"); `after-wh-clause` and `wh-words`, words
+    /// grammatical when doubled after a wh-clause of their sentence ("What it is is this");
+    /// `scripts`, the writing systems checked (reduplication is grammar in Hindi or Chinese).
     ///
     /// ## Why is this bad
     /// A doubled word is almost always an editing slip, and the eye skips it when proofreading.
@@ -32,13 +48,25 @@ documented_kind! {
     #[derive(Debug)]
     pub struct Repetition {
         exceptions: Vec<String>,
+        after_wh_clause: Vec<String>,
+        wh_words: Vec<String>,
+        scripts: Vec<Script>,
     }
 }
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, |params: RepetitionParams| {
+        let lower = |list: &[String]| list.iter().map(|w| w.to_lowercase()).collect();
+        let scripts = params
+            .scripts
+            .iter()
+            .map(|s| Script::parse(s))
+            .collect::<Result<_, _>>()?;
         Ok(Repetition {
-            exceptions: params.exceptions.iter().map(|w| w.to_lowercase()).collect(),
+            exceptions: lower(&params.exceptions),
+            after_wh_clause: lower(&params.after_wh_clause),
+            wh_words: lower(&params.wh_words),
+            scripts,
         })
     })
 }
@@ -53,6 +81,9 @@ impl Check for Repetition {
                 if !is_repeat(&block.text, words, i)
                     || a.chars().any(|c| c.is_numeric())
                     || self.exceptions.contains(&a.to_lowercase())
+                    || self.is_name(a, &block.text[second.text.clone()])
+                    || !self.checks_script(a)
+                    || self.after_clause(&block.text, block, i)
                 {
                     continue;
                 }
@@ -82,6 +113,79 @@ impl Check for Repetition {
 
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+/// A writing system, told by the Unicode block of a word's first letter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+}
+
+impl Script {
+    fn parse(name: &str) -> Result<Script, super::KindError> {
+        match name.to_ascii_lowercase().as_str() {
+            "latin" => Ok(Script::Latin),
+            "greek" => Ok(Script::Greek),
+            "cyrillic" => Ok(Script::Cyrillic),
+            _ => Err(super::KindError::new(
+                format!("unknown script `{name}` (expected latin, greek or cyrillic)"),
+                None,
+            )),
+        }
+    }
+
+    fn of(c: char) -> Option<Script> {
+        match c as u32 {
+            0x0041..=0x024F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF => {
+                Some(Script::Latin)
+            }
+            0x0370..=0x03FF | 0x1F00..=0x1FFF => Some(Script::Greek),
+            0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => {
+                Some(Script::Cyrillic)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Repetition {
+    /// Capitalised both times ("Duran Duran", "Sirhan Sirhan") is a name; "The the" and
+    /// "the The" are not.
+    fn is_name(&self, a: &str, b: &str) -> bool {
+        let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+        let all_caps = |w: &str| {
+            w.chars()
+                .filter(|c| c.is_alphabetic())
+                .all(char::is_uppercase)
+        };
+        capital(a) && capital(b) && !(all_caps(a) && all_caps(b) && a.chars().count() > 1)
+    }
+
+    fn checks_script(&self, word: &str) -> bool {
+        self.scripts.is_empty()
+            || word
+                .chars()
+                .find(|c| c.is_alphabetic())
+                .and_then(Script::of)
+                .is_some_and(|s| self.scripts.contains(&s))
+    }
+
+    /// "What it is is this": the word is grammatical doubled after a wh-word of its sentence.
+    fn after_clause(&self, text: &str, block: &crate::document::Block, i: usize) -> bool {
+        let words = &block.words;
+        let word = text[words[i].text.clone()].to_lowercase();
+        if !self.after_wh_clause.contains(&word) {
+            return false;
+        }
+        let Some(sentence) = block.sentence_at(words[i].text.start) else {
+            return false;
+        };
+        block.words[block.sentences[sentence].words.start..i]
+            .iter()
+            .any(|w| self.wh_words.contains(&text[w.text.clone()].to_lowercase()))
     }
 }
 
