@@ -6,6 +6,7 @@ mod density;
 mod near_duplicate;
 mod number_consistency;
 mod phrase;
+mod quotation;
 mod repetition;
 mod substitution;
 mod time_anchor;
@@ -21,6 +22,7 @@ pub use density::Density;
 pub use near_duplicate::NearDuplicate;
 pub use number_consistency::NumberConsistency;
 pub use phrase::{Phrase, PhraseMatcher};
+pub use quotation::QuotationCheck;
 pub use repetition::Repetition;
 pub use substitution::Substitution;
 pub use time_anchor::TimeAnchor;
@@ -116,6 +118,11 @@ pub static KINDS: &[KindInfo] = &[
         name: "density",
         doc: Density::DOC,
         build: density::build,
+    },
+    KindInfo {
+        name: "quotation",
+        doc: QuotationCheck::DOC,
+        build: quotation::build,
     },
     KindInfo {
         name: "time-anchor",

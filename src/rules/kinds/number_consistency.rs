@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::{KindError, compile_alternation, documented_kind, phrase_pattern};
 use crate::diagnostic::Diagnostic;
-use crate::document::{Block, BlockKind, Document};
+use crate::document::{BlockKind, Document};
 use crate::rules::load::build_rule;
 use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
 use crate::span::Span;
@@ -94,6 +94,8 @@ documented_kind! {
     /// periods its sentence names (`periods`), and by the words around it (at least
     /// `min-context-overlap` of the content words in common). Values are normalised: "2.3
     /// million" = "2,300,000", "$4.2m" = "$4.2 million", "twelve thousand" = "12,000".
+    ///
+    /// Figures inside quotations are the speaker's and are not compared.
     ///
     /// Not inconsistent: rounding ("about 2,300" and "2,312"; a round number stands for a
     /// range of its last digit), bounds that hold ("more than 2,300" and "2,400"), ranges that
@@ -517,14 +519,19 @@ impl NumberConsistency {
     }
 
     /// The statements of one block.
-    fn statements(&self, index: usize, block: &Block, out: &mut Vec<Statement>) {
+    fn statements(&self, doc: &Document<'_>, index: usize, out: &mut Vec<Statement>) {
+        let block = &doc.blocks[index];
         let text = &block.text;
         if !text.bytes().any(|b| b.is_ascii_digit()) && self.spelled.is_none() {
             return;
         }
         let mut skipped: Option<Vec<bool>> = None;
         for c in self.candidates(text) {
-            if block.is_excluded(&c.range) || !self.is_quantity(text, &c) {
+            // A speaker's figures are theirs: quoted words are not the writer's statements.
+            if block.is_excluded(&c.range)
+                || doc.in_quotation(index, c.range.clone())
+                || !self.is_quantity(text, &c)
+            {
                 continue;
             }
             let Some(sentence) = block.sentence_at(c.range.start) else {
@@ -771,7 +778,7 @@ impl Check for NumberConsistency {
                 block.kind,
                 BlockKind::Paragraph | BlockKind::ListItem | BlockKind::BlockQuote
             ) {
-                self.statements(index, block, &mut statements);
+                self.statements(doc, index, &mut statements);
             }
         }
         // The first statement of each quantity is the reference the later ones must agree with.

@@ -56,8 +56,8 @@ documented_kind! {
     /// is used for stated dates only. The help line of each finding says which date was used.
     ///
     /// Dates of events told in the past ("On 4 October 2024, the council voted", "In 2024, the
-    /// council met"), dates in link text, headings and source lists, and anchors in code are
-    /// not findings.
+    /// council met"), anchors inside quotations (the speaker's "now"), dates in link text,
+    /// headings and source lists, and anchors in code are not findings.
     ///
     /// Parameters: `max-age-months`, `present-anchors`, `date-qualifiers`, `present-verbs`,
     /// `past-verbs`, `relative-anchors`, `relative-message`. The message may use `{match}`,
@@ -223,7 +223,10 @@ impl Check for TimeAnchor {
                 }
                 for anchor in self.anchors(block) {
                     let months = months_between(anchor.until, date.date);
-                    if months <= self.max_age_months || Self::quiet(doc, block, &anchor.range) {
+                    if months <= self.max_age_months
+                        || Self::quiet(doc, block, &anchor.range)
+                        || doc.in_quotation(index, anchor.range.clone())
+                    {
                         continue;
                     }
                     let matched = &block.text[anchor.range.clone()];
@@ -244,7 +247,7 @@ impl Check for TimeAnchor {
                 continue;
             }
             for m in relative.find_iter(&block.text) {
-                if Self::quiet(doc, block, &m.range()) {
+                if Self::quiet(doc, block, &m.range()) || doc.in_quotation(index, m.range()) {
                     continue;
                 }
                 let span = block.source_span(m.range());
