@@ -166,6 +166,25 @@ pub(crate) fn compile_alternation(
     }
 }
 
+/// Literal phrases as one group, longest first (so "as of early" wins over "as of"); a
+/// group that never matches when the list is empty.
+pub(crate) fn phrase_alternation(phrases: &[String]) -> String {
+    if phrases.is_empty() {
+        return r"[^\s\S]".to_string();
+    }
+    let mut sorted: Vec<&String> = phrases.iter().collect();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let parts: Vec<String> = sorted.iter().map(|w| phrase_pattern(w)).collect();
+    format!("(?:{})", parts.join("|"))
+}
+
+/// Regexes of a rule file with their spans, for [`compile_alternation`].
+pub(crate) fn spanned_parts(list: &[toml::Spanned<String>]) -> Vec<(String, Option<Span>)> {
+    list.iter()
+        .map(|p| (p.get_ref().clone(), Some(Span::from(p.span()))))
+        .collect()
+}
+
 /// A literal phrase as a pattern: case and runs of white space are free, and word characters
 /// at its ends must be whole words.
 pub(crate) fn phrase_pattern(phrase: &str) -> String {

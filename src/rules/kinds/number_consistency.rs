@@ -6,12 +6,11 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{KindError, compile_alternation, documented_kind, phrase_pattern};
+use super::{KindError, compile_alternation, documented_kind, phrase_alternation, spanned_parts};
 use crate::diagnostic::Diagnostic;
 use crate::document::{BlockKind, Document};
 use crate::rules::load::build_rule;
 use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
-use crate::span::Span;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -144,18 +143,9 @@ fn words_regex(words: &[String], before: &str, after: &str) -> Result<Option<Reg
     if words.is_empty() {
         return Ok(None);
     }
-    let mut sorted: Vec<&String> = words.iter().collect();
-    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let parts: Vec<String> = sorted.iter().map(|w| phrase_pattern(w)).collect();
-    crate::pattern::compile(&format!("(?i){before}(?:{}){after}", parts.join("|")))
+    crate::pattern::compile(&format!("(?i){before}{}{after}", phrase_alternation(words)))
         .map(Some)
         .map_err(|e| KindError::new(format!("invalid word list: {e}"), None))
-}
-
-fn spanned_parts(list: &[Spanned<String>]) -> Vec<(String, Option<Span>)> {
-    list.iter()
-        .map(|p| (p.get_ref().clone(), Some(Span::from(p.span()))))
-        .collect()
 }
 
 const DIGITS: &str = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";

@@ -5,12 +5,11 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{KindError, compile_alternation, documented_kind};
+use super::{KindError, compile_alternation, documented_kind, spanned_parts};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Block, BlockKind, Document, Quotation, QuotationKind};
 use crate::rules::load::build_rule;
 use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
-use crate::span::Span;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -85,12 +84,6 @@ documented_kind! {
         not_speakers: Vec<String>,
         block_speech: Option<Regex>,
     }
-}
-
-fn spanned_parts(list: &[Spanned<String>]) -> Vec<(String, Option<Span>)> {
-    list.iter()
-        .map(|p| (p.get_ref().clone(), Some(Span::from(p.span()))))
-        .collect()
 }
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {

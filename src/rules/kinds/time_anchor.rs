@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use regex::Regex;
 use serde::Deserialize;
 
-use super::{KindError, documented_kind, phrase_pattern};
+use super::{KindError, documented_kind, phrase_alternation};
 use crate::diagnostic::Diagnostic;
 use crate::document::dates::{DocDate, month_number, months_between};
 use crate::document::{Block, BlockKind, Document};
@@ -87,16 +87,6 @@ documented_kind! {
 
 const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
 
-fn alternation(words: &[String]) -> String {
-    if words.is_empty() {
-        return r"[^\s\S]".to_string();
-    }
-    let mut sorted: Vec<&String> = words.iter().collect();
-    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
-    let parts: Vec<String> = sorted.iter().map(|w| phrase_pattern(w)).collect();
-    format!("(?:{})", parts.join("|"))
-}
-
 fn regex(pattern: &str) -> Result<Regex, KindError> {
     crate::pattern::compile(pattern)
         .map_err(|e| KindError::new(format!("invalid word list: {e}"), None))
@@ -107,25 +97,28 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         let date = format!(
             r"(?:(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?(?P<month>{MONTH})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+)?(?P<year>(?:19|20)\d\d)\b"
         );
-        let qualifiers = alternation(&p.date_qualifiers);
+        let qualifiers = phrase_alternation(&p.date_qualifiers);
         let present_anchor = regex(&format!(
             r"(?i){}\s+(?:{qualifiers}[\s-]+)?{date}",
-            alternation(&p.present_anchors)
+            phrase_alternation(&p.present_anchors)
         ))?;
         let year_lead = regex(&format!(r"(?i)^in\s+(?:{qualifiers}[\s-]+)?{date}\s*,"))?;
         let relative = if p.relative_anchors.is_empty() {
             None
         } else {
-            Some(regex(&format!("(?i){}", alternation(&p.relative_anchors)))?)
+            Some(regex(&format!(
+                "(?i){}",
+                phrase_alternation(&p.relative_anchors)
+            ))?)
         };
         Ok(TimeAnchor {
             max_age_months: p.max_age_months.unwrap_or(12),
             present_anchor,
             year_lead,
-            present_verb: regex(&format!(r"(?i)^{}$", alternation(&p.present_verbs)))?,
+            present_verb: regex(&format!(r"(?i)^{}$", phrase_alternation(&p.present_verbs)))?,
             past_verb: regex(&format!(
                 r"(?i)^(?:{}|\p{{L}}{{2,}}ed)$",
-                alternation(&p.past_verbs)
+                phrase_alternation(&p.past_verbs)
             ))?,
             relative,
             relative_message: p
