@@ -118,6 +118,8 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostLongest)
+                    // Every prose block is searched: a DFA is worth its memory here.
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&literals)
                     .map_err(|e| KindError::new(format!("invalid phrase list: {e}"), None))?,
             )
