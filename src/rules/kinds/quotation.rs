@@ -288,12 +288,14 @@ impl QuotationCheck {
         });
         let follow_cites = prose_after(doc, last).is_some_and(|i| {
             let follow = &doc.blocks[i];
-            !inside_quote(doc, i)
-                && (cites(follow.text.trim())
-                    || follow
-                        .sentences
-                        .first()
-                        .is_some_and(|s| self.attributes(&follow.text[s.text.clone()])))
+            // A citation line is one even when it is quoted on its own ("> — Kevin Hoffman").
+            cites(follow.text.trim())
+                || !inside_quote(doc, i)
+                    && (cites(follow.text.trim())
+                        || follow
+                            .sentences
+                            .first()
+                            .is_some_and(|s| self.attributes(&follow.text[s.text.clone()])))
         });
         lead_attributes || follow_cites
     }
