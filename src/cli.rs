@@ -129,6 +129,10 @@ struct CheckArgs {
     /// Print, for each HTML page, which part of it was linted.
     #[arg(short, long)]
     verbose: bool,
+    /// Read drafts that state no date of their own as of DATE (YYYY-MM-DD), for time
+    /// anchors such as "As of October 2024"; overrides the config's `as-of`. Default: today.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Args)]
@@ -260,6 +264,7 @@ fn serve(args: ServeArgs) -> Result<u8> {
         report_unused_suppressions: args.report_unused_suppressions,
         vale_config: args.rules.vale_config.clone(),
         html_content: Vec::new(),
+        as_of: None,
     };
     let engine = Engine::new(&options)?;
     show_vale_problems(&engine.warnings, &engine.broken_rules);
@@ -327,6 +332,7 @@ fn engine_options(args: &CheckArgs) -> Result<EngineOptions> {
         report_unused_suppressions: args.report_unused_suppressions,
         vale_config: args.rules.vale_config.clone(),
         html_content: args.html_content.clone(),
+        as_of: args.as_of,
     })
 }
 

@@ -57,6 +57,9 @@ struct ConfigFile {
     /// Which part of an HTML page is the article.
     #[serde(default)]
     html: HtmlFile,
+    /// The date undated documents are read at (`as-of = 2026-11-01`).
+    #[serde(default)]
+    as_of: Option<toml::Spanned<toml::value::Datetime>>,
 }
 
 /// `[html]`: CSS selectors for the content of whole pages.
@@ -109,6 +112,8 @@ pub struct Config {
     pub vale: Option<std::sync::Arc<crate::rules::vale::ValeFiles>>,
     /// The HTML parser's content and exclude selectors, compiled.
     pub html: HtmlOptions,
+    /// The date undated documents are read at, for time anchors ("As of October 2024").
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 impl Config {
@@ -198,6 +203,18 @@ impl Config {
             })
             .collect::<Result<Vec<_>, ConfigError>>()?;
         let vale_config = file.vale_config.map(|p| root.join(p));
+        let as_of = file
+            .as_of
+            .as_ref()
+            .map(|value| {
+                let span = Some(Span::from(value.span()));
+                let date = value.get_ref().date.ok_or_else(|| {
+                    error(span, "`as-of` needs a date (as-of = 2026-11-01)".into())
+                })?;
+                jiff::civil::Date::new(date.year as i16, date.month as i8, date.day as i8)
+                    .map_err(|e| error(span, format!("invalid `as-of` date: {e}")))
+            })
+            .transpose()?;
         Ok(Config {
             path: Some(path.to_path_buf()),
             rule_dirs: file.rules.iter().map(|d| root.join(d)).collect(),
@@ -211,6 +228,7 @@ impl Config {
             vale_config,
             vale: None,
             html,
+            as_of,
         })
     }
 
@@ -317,6 +335,10 @@ exclude = ["node_modules/**", "vendor/**"]
 
 # The lowest severity that fails the run (exit code 1): "error", "warning" or "info".
 fail-on = "error"
+
+# The date drafts without a date of their own are read at, for time anchors such as
+# "As of October 2024" (stale-date). Without it, today's date.
+# as-of = 2026-11-01
 
 # Severity per rule.
 [severity]

@@ -13,6 +13,7 @@ use thiserror::Error;
 
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::dates::{DateSource, DocDate};
 use crate::document::html_tree::{SelectorError, Selectors};
 use crate::fix;
 use crate::lint::{self, FileReport, Input, Settings};
@@ -47,6 +48,8 @@ pub struct EngineOptions {
     pub vale_config: Option<PathBuf>,
     /// CSS selectors of the article in whole HTML pages; replace the config's `[html] content`.
     pub html_content: Vec<String>,
+    /// The date undated drafts are read at (`--as-of`); else the config's `as-of`, else today.
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 impl EngineOptions {
@@ -60,6 +63,7 @@ impl EngineOptions {
             report_unused_suppressions: false,
             vale_config: None,
             html_content: Vec::new(),
+            as_of: None,
         }
     }
 }
@@ -119,6 +123,8 @@ pub struct Engine {
     pub warnings: Vec<String>,
     /// Vale rule files that could not be used; the other rules run.
     pub broken_rules: Vec<RuleError>,
+    /// The date documents that state none are read at.
+    pub as_of: DocDate,
 }
 
 impl Engine {
@@ -161,10 +167,11 @@ impl Engine {
             .map_err(EngineError::Selection)?;
         Ok(Engine {
             rules,
-            config,
             report_unused_suppressions: options.report_unused_suppressions,
             warnings: vale.warnings,
             broken_rules: vale.errors,
+            as_of: run_date(options.as_of, config.as_of),
+            config,
         })
     }
 
@@ -173,6 +180,7 @@ impl Engine {
             rules: &self.rules,
             config: Some(&self.config),
             report_unused_suppressions: self.report_unused_suppressions,
+            as_of: Some(self.as_of),
         }
     }
 
@@ -278,6 +286,17 @@ impl Engine {
     /// What `draftlint explain` prints for a rule, or `None` for an unknown id.
     pub fn explain(&self, id: &str) -> Option<String> {
         self.rules.get(id).map(explain)
+    }
+}
+
+/// The date undated drafts are read at: the frontend's `--as-of`, else the config's `as-of`,
+/// else today. Frontends read the clock here and only here; the library's `lint_text` reads
+/// no clock, so tests stay deterministic.
+fn run_date(flag: Option<jiff::civil::Date>, config: Option<jiff::civil::Date>) -> DocDate {
+    match (flag, config) {
+        (Some(date), _) => DocDate::given(date, DateSource::AsOfFlag),
+        (None, Some(date)) => DocDate::given(date, DateSource::Config),
+        (None, None) => DocDate::given(jiff::Zoned::now().date(), DateSource::Today),
     }
 }
 

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
+use crate::document::dates::{self, DocDate};
 use crate::document::html_scope::{ContentScope, HtmlOptions};
 use crate::rules::RuleSet;
 use crate::source::{FileError, Format, SourceText};
@@ -19,6 +20,8 @@ pub struct Settings<'a> {
     /// Severity changes and per-glob overrides; `None` lints with the rules as they are.
     pub config: Option<&'a Config>,
     pub report_unused_suppressions: bool,
+    /// The date for documents that state none (`--as-of`, the config's `as-of`, or today).
+    pub as_of: Option<DocDate>,
 }
 
 impl<'a> Settings<'a> {
@@ -27,6 +30,7 @@ impl<'a> Settings<'a> {
             rules,
             config: None,
             report_unused_suppressions: false,
+            as_of: None,
         }
     }
 }
@@ -79,7 +83,11 @@ pub fn lint_scoped(
     settings: &Settings<'_>,
 ) -> (Vec<Diagnostic>, Option<ContentScope>) {
     let html = settings.config.map(|c| &c.html);
-    let doc = Document::parse_with(text, format, html.unwrap_or(&HtmlOptions::default()));
+    let mut doc = Document::parse_with(text, format, html.unwrap_or(&HtmlOptions::default()));
+    doc.date = doc
+        .date
+        .or_else(|| path.and_then(dates::from_path))
+        .or(settings.as_of);
     let found = settings.rules.check(&doc);
     let mut diagnostics = suppress::apply(
         &doc,

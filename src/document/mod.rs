@@ -10,6 +10,7 @@
 //! takes any range of that text back to exact byte spans of the original file.
 
 mod builder;
+pub mod dates;
 mod html;
 pub mod html_scope;
 pub mod html_tree;
@@ -224,6 +225,9 @@ pub struct Document<'a> {
     pub broken_references: Vec<BrokenReference>,
     pub faqs: Vec<FaqSection>,
     pub source_lists: Vec<SourceList>,
+    /// The date the document speaks from: its own (front matter, HTML, dateline), or one the
+    /// run supplies for undated documents (see [`dates`]).
+    pub date: Option<dates::DocDate>,
     /// Quoted speech and block quotes, sorted by block and position.
     pub quotations: Vec<Quotation>,
     /// HTML only: which part of the page was linted.
@@ -260,6 +264,7 @@ impl<'a> Document<'a> {
             broken_references: Vec::new(),
             faqs: Vec::new(),
             source_lists: Vec::new(),
+            date: None,
             quotations: Vec::new(),
             html_scope: None,
         };
@@ -275,6 +280,7 @@ impl<'a> Document<'a> {
             doc.blocks.iter_mut().for_each(builder::segment);
         }
         structure::find_sections(&mut doc);
+        doc.date = dates::find(&doc);
         quotations::find(&mut doc);
         doc
     }

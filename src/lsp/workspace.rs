@@ -129,6 +129,7 @@ impl Workspace {
             // A `vale-config` key in the workspace's draftlint.toml still applies.
             vale_config: None,
             html_content: Vec::new(),
+            as_of: None,
         };
         let built: Built = Engine::new(&options).map(Arc::new).map_err(Arc::new);
         self.engines.insert(key, built.clone());

@@ -5,12 +5,16 @@ mod broken_link;
 mod capitalization;
 mod conditional;
 mod consistency;
+mod density;
 mod metric;
 mod near_duplicate;
+mod number_consistency;
 mod occurrence;
 mod phrase;
+mod quotation;
 mod repetition;
 mod substitution;
+mod time_anchor;
 mod unsourced_number;
 mod vague_link;
 
@@ -22,12 +26,16 @@ pub use broken_link::BrokenLink;
 pub use capitalization::{Capitalization, CapitalizationParams};
 pub use conditional::{Conditional, ConditionalParams};
 pub use consistency::{Consistency, ConsistencyParams};
+pub use density::Density;
 pub use metric::{Metric, MetricParams};
 pub use near_duplicate::NearDuplicate;
+pub use number_consistency::NumberConsistency;
 pub use occurrence::{Occurrence, OccurrenceParams};
 pub use phrase::{Phrase, PhraseMatcher, PhraseParams};
+pub use quotation::QuotationCheck;
 pub use repetition::{Repetition, RepetitionParams};
 pub use substitution::{Substitution, SubstitutionParams};
+pub use time_anchor::TimeAnchor;
 pub use unsourced_number::UnsourcedNumber;
 pub use vague_link::VagueLink;
 
@@ -136,6 +144,26 @@ pub static KINDS: &[KindInfo] = &[
         doc: Metric::DOC,
         build: metric::build,
     },
+    KindInfo {
+        name: "number-consistency",
+        doc: NumberConsistency::DOC,
+        build: number_consistency::build,
+    },
+    KindInfo {
+        name: "density",
+        doc: Density::DOC,
+        build: density::build,
+    },
+    KindInfo {
+        name: "quotation",
+        doc: QuotationCheck::DOC,
+        build: quotation::build,
+    },
+    KindInfo {
+        name: "time-anchor",
+        doc: TimeAnchor::DOC,
+        build: time_anchor::build,
+    },
 ];
 
 /// Stands in for a check while it is being resolved.
@@ -171,6 +199,25 @@ pub(crate) fn compile_alternation(
             Err(KindError::new("the patterns together are too large", None))
         }
     }
+}
+
+/// Literal phrases as one group, longest first (so "as of early" wins over "as of"); a
+/// group that never matches when the list is empty.
+pub(crate) fn phrase_alternation(phrases: &[String]) -> String {
+    if phrases.is_empty() {
+        return r"[^\s\S]".to_string();
+    }
+    let mut sorted: Vec<&String> = phrases.iter().collect();
+    sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let parts: Vec<String> = sorted.iter().map(|w| phrase_pattern(w)).collect();
+    format!("(?:{})", parts.join("|"))
+}
+
+/// Regexes of a rule file with their spans, for [`compile_alternation`].
+pub(crate) fn spanned_parts(list: &[toml::Spanned<String>]) -> Vec<(String, Option<Span>)> {
+    list.iter()
+        .map(|p| (p.get_ref().clone(), Some(Span::from(p.span()))))
+        .collect()
 }
 
 /// A literal phrase as a pattern: case and runs of white space are free, and word characters
