@@ -631,7 +631,20 @@ async fn report_page(client: &Client) {
         .await
         .unwrap();
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].text().await.unwrap(), format!("{SEED} 8 10 0"));
+    let count = |severity: &str| {
+        expected["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == severity)
+            .count()
+    };
+    let (errors, warnings, infos) = (count("error"), count("warning"), count("info"));
+    assert_eq!((errors, infos), (8, 0), "the reference draft's errors");
+    assert_eq!(
+        rows[0].text().await.unwrap(),
+        format!("{SEED} {errors} {warnings} {infos}")
+    );
     hover(client, "mark[data-rule='duplicated-faq']").await;
     let card = client
         .find(Locator::Css("#card"))

@@ -38,9 +38,8 @@ fn vale_only(ini: &str) -> (RuleSet, Config) {
 fn findings(path: &Path, rules: &RuleSet, config: &Config) -> String {
     let source = SourceText::decode(fs::read(path).expect("read draft")).expect("decode");
     let settings = Settings {
-        rules,
         config: Some(config),
-        report_unused_suppressions: false,
+        ..Settings::new(rules)
     };
     let diagnostics = lint_with(&source.text, Format::from_path(path), Some(path), &settings);
     let index = LineIndex::new(&source.text);
