@@ -3,7 +3,7 @@
 //! This is the only place that uses `anyhow`: below it, errors are typed so that callers can
 //! tell a bad rule file from an unreadable draft.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,10 +14,10 @@ use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::fix;
 use crate::lint::{self, FileReport, Input, Settings};
-use crate::render::{self, OutputFormat, RenderOptions, Summary};
+use crate::render::{self, OutputFormat, RenderOptions};
 use crate::rules::kinds::KINDS;
 use crate::rules::{RuleError, RuleMeta, RuleSet, testing};
-use crate::source::Format;
+use crate::source::{self, Format, ReadOptions};
 
 /// Exit code: no finding at the failing level.
 pub const EXIT_CLEAN: u8 = 0;
@@ -116,6 +116,16 @@ struct CheckArgs {
     /// Report suppression comments that suppress nothing.
     #[arg(long)]
     report_unused_suppressions: bool,
+    /// Skip files (and standard input) larger than SIZE, e.g. 64M, 512K [default: 16M].
+    #[arg(long, value_name = "SIZE", value_parser = source::parse_size)]
+    max_file_size: Option<usize>,
+    /// Read files that are not UTF-8 and have no byte-order mark with this encoding (a WHATWG
+    /// label: windows-1252, latin1, iso-8859-15, shift_jis…).
+    #[arg(long, value_name = "LABEL", value_parser = source::parse_encoding)]
+    encoding: Option<&'static encoding_rs::Encoding>,
+    /// Follow symbolic links when walking folders (by default they are skipped and counted).
+    #[arg(long)]
+    follow: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -239,17 +249,19 @@ fn check(args: CheckArgs) -> Result<u8> {
     } else {
         args.paths.clone()
     };
-    let (inputs, walk_errors) = collect_inputs(&paths, &args, &config);
+    let (inputs, walk_errors, symlinks_skipped) = collect_inputs(&paths, &args, &config);
     for err in &walk_errors {
         eprintln!("error: {err}");
         exit = EXIT_ERROR;
     }
+    let read = ReadOptions {
+        max_bytes: args.max_file_size.unwrap_or(source::MAX_FILE_BYTES),
+        encoding: args.encoding,
+    };
+    // Read within the limit: `yes | draftlint check -` must stop at the limit, not at the
+    // machine's memory.
     let stdin = if inputs.iter().any(|i| i.path.is_none()) {
-        let mut buf = Vec::new();
-        io::stdin()
-            .read_to_end(&mut buf)
-            .context("cannot read standard input")?;
-        Some(buf)
+        Some(source::read_limited(io::stdin().lock(), read.max_bytes))
     } else {
         None
     };
@@ -258,54 +270,128 @@ fn check(args: CheckArgs) -> Result<u8> {
         config: Some(&config),
         report_unused_suppressions: args.report_unused_suppressions,
     };
-    let mut reports = lint::lint_inputs(inputs, stdin, &settings);
-    for report in &reports {
-        if let Err(err) = &report.outcome {
-            eprintln!("error: {}: {err}", report.input.display);
-            exit = EXIT_ERROR;
-        }
-    }
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    if args.fix {
-        for report in &mut reports {
-            if fix_file(report, &settings, args.diff, &mut out)? {
-                exit = EXIT_ERROR;
-            }
-        }
-        if args.diff {
-            out.flush()?;
-            return Ok(exit);
-        }
-    }
-
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    render::write_report(
-        args.format,
-        &reports,
-        &rules,
-        RenderOptions { color },
-        &mut out,
-    )?;
-    out.flush()?;
-
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
-    let summary = Summary::of(&reports);
-    let failing = reports
-        .iter()
-        .filter_map(|r| r.outcome.as_ref().ok())
-        .flat_map(|l| &l.diagnostics)
-        .any(|d| d.severity >= fail_on);
+    let mut failing = false;
+    // With `--diff` the output is the diffs; otherwise the report streams out file by file.
+    let (mut writer, mut diff_out): (_, Box<dyn Write>) = if args.diff {
+        (None, Box::new(&mut out))
+    } else {
+        let writer =
+            render::ReportWriter::begin(args.format, &rules, RenderOptions { color }, &mut out)?;
+        (Some(writer), Box::new(io::sink()))
+    };
+    lint_streaming(inputs, stdin, &settings, &read, |mut report| {
+        if let Err(err) = &report.outcome {
+            eprintln!("error: {}: {err}", report.input.display);
+            exit = EXIT_ERROR;
+        }
+        if args.fix && fix_file(&mut report, &settings, args.diff, &mut diff_out)? {
+            exit = EXIT_ERROR;
+        }
+        failing |= report
+            .outcome
+            .as_ref()
+            .is_ok_and(|l| l.diagnostics.iter().any(|d| d.severity >= fail_on));
+        if let Some(writer) = writer.as_mut() {
+            writer.file(&report)?;
+        }
+        Ok(())
+    })?;
+    drop(diff_out);
+    let Some(writer) = writer else {
+        out.flush()?;
+        return Ok(exit);
+    };
+    let summary = writer.finish()?;
+    out.flush()?;
+    if symlinks_skipped > 0 {
+        eprintln!(
+            "note: {symlinks_skipped} symbolic link{} skipped (use --follow to lint what {} to)",
+            if symlinks_skipped == 1 { "" } else { "s" },
+            if symlinks_skipped == 1 {
+                "it points"
+            } else {
+                "they point"
+            },
+        );
+    }
     let too_many_warnings = args.max_warnings.is_some_and(|max| summary.warnings > max);
     if exit == EXIT_CLEAN && (failing || too_many_warnings) {
         exit = EXIT_FINDINGS;
     }
     Ok(exit)
+}
+
+/// Standard input as read (within the size limit).
+type StdinBytes = Result<Vec<u8>, source::FileError>;
+
+/// Lints `inputs` in parallel and hands each report to `emit` in input order, as soon as it and
+/// the ones before it are done. Files go through in batches of a few per thread, so at most a
+/// batch of files and their findings are held at once, whatever the size of the run.
+fn lint_streaming(
+    inputs: Vec<Input>,
+    stdin: Option<StdinBytes>,
+    settings: &Settings<'_>,
+    read: &ReadOptions,
+    mut emit: impl FnMut(FileReport) -> Result<()>,
+) -> Result<()> {
+    use rayon::prelude::*;
+    let batch = 4 * rayon::current_num_threads();
+    let mut stdin = stdin;
+    let mut inputs = inputs.into_iter().peekable();
+    while inputs.peek().is_some() {
+        let chunk: Vec<Input> = inputs.by_ref().take(batch).collect();
+        // Standard input can be read once; it goes to the first `-`.
+        let mut stdin_bytes = chunk
+            .iter()
+            .any(|i| i.path.is_none())
+            .then(|| stdin.take())
+            .flatten();
+        let jobs: Vec<(Input, Option<StdinBytes>)> = chunk
+            .into_iter()
+            .map(|input| {
+                let bytes = if input.path.is_none() {
+                    Some(stdin_bytes.take().unwrap_or_else(|| Ok(Vec::new())))
+                } else {
+                    None
+                };
+                (input, bytes)
+            })
+            .collect();
+        let reports: Vec<FileReport> = jobs
+            .into_par_iter()
+            .map(|(input, stdin)| {
+                let outcome = match (&input.path, stdin) {
+                    (Some(path), _) => source::SourceText::read_with(path, input.format, read)
+                        .and_then(|text| {
+                            lint::lint_source(text, input.format, Some(path), settings)
+                        }),
+                    (None, bytes) => bytes
+                        .unwrap_or_else(|| Ok(Vec::new()))
+                        .and_then(|bytes| {
+                            source::SourceText::decode_with(bytes, input.format, read)
+                        })
+                        .and_then(|text| {
+                            let name = Path::new(&input.display);
+                            lint::lint_source(text, input.format, Some(name), settings)
+                        }),
+                };
+                FileReport { input, outcome }
+            })
+            .collect();
+        for report in reports {
+            emit(report)?;
+        }
+    }
+    Ok(())
 }
 
 /// Applies fixes to one file until none are left (at most a few passes), then writes it or
@@ -324,6 +410,16 @@ fn fix_file(
     let Ok(linted) = &mut report.outcome else {
         return Ok(false);
     };
+    if let Some(encoding) = linted.source.transcoded_from {
+        if linted.diagnostics.iter().any(|d| d.fix.is_some()) {
+            eprintln!(
+                "warning: {}: not fixed: it is {} and --fix only rewrites UTF-8 files (writing it back could change bytes no finding is about); convert it to UTF-8 to fix it",
+                report.input.display,
+                encoding.name()
+            );
+        }
+        return Ok(false);
+    }
     let original = linted.source.text.clone();
     let mut text = original.clone();
     let mut diagnostics = std::mem::take(&mut linted.diagnostics);
@@ -373,14 +469,16 @@ fn fix_file(
     }
 }
 
-/// Files to lint, in a deterministic order, and the paths that could not be walked.
+/// Files to lint, in a deterministic order, the paths that could not be walked, and how many
+/// symbolic links the walk skipped (without `--follow`).
 fn collect_inputs(
     paths: &[PathBuf],
     args: &CheckArgs,
     config: &Config,
-) -> (Vec<Input>, Vec<String>) {
+) -> (Vec<Input>, Vec<String>, usize) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
+    let mut symlinks_skipped = 0;
     for path in paths {
         if path.as_os_str() == "-" {
             let name = args
@@ -398,18 +496,25 @@ fn collect_inputs(
         }
         if !path.is_dir() {
             if !path.exists() {
-                errors.push(format!("{}: no such file or folder", path.display()));
+                errors.push(missing_path_message(path));
                 continue;
             }
             inputs.push(input_for(path, args));
             continue;
         }
         let mut found = Vec::new();
-        for entry in ignore::WalkBuilder::new(path).build() {
+        for entry in ignore::WalkBuilder::new(path)
+            .follow_links(args.follow)
+            .build()
+        {
             match entry {
                 Ok(entry) => {
                     let p = entry.path();
-                    if entry.file_type().is_some_and(|t| t.is_file())
+                    let file_type = entry.file_type();
+                    if file_type.is_some_and(|t| t.is_symlink()) {
+                        // Not followed (that needs --follow): counted, so it is not silent.
+                        symlinks_skipped += 1;
+                    } else if file_type.is_some_and(|t| t.is_file())
                         && is_draft(p)
                         && !config.is_excluded(p)
                     {
@@ -422,7 +527,30 @@ fn collect_inputs(
         found.sort_by(|a, b| a.display.cmp(&b.display));
         inputs.extend(found);
     }
-    (inputs, errors)
+    (inputs, errors, symlinks_skipped)
+}
+
+/// Why a path named on the command line cannot be opened: missing, a dangling symbolic link,
+/// or a symbolic link loop (which the OS reports as "too many levels of symbolic links").
+fn missing_path_message(path: &Path) -> String {
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Err(err)
+            if err.raw_os_error() == Some(40) || err.to_string().contains("symbolic links") =>
+        {
+            format!(
+                "{shown}: is a symbolic link loop (it points back to itself); fix or remove the link"
+            )
+        }
+        _ if path.is_symlink() => match std::fs::read_link(path) {
+            Ok(target) => format!(
+                "{shown}: is a symbolic link to {}, which does not exist",
+                target.display()
+            ),
+            Err(_) => format!("{shown}: is a broken symbolic link"),
+        },
+        _ => format!("{shown}: no such file or folder"),
+    }
 }
 
 fn is_draft(path: &Path) -> bool {

@@ -1,15 +1,17 @@
 //! The JSON printer: one object with every diagnostic, for CI and editors.
 //!
 //! Lines and columns are 1-based, columns count Unicode scalar values, ends are exclusive.
-//! Byte offsets index the file as it is on disk (a byte-order mark included).
+//! Byte offsets index the file as it is on disk (a byte-order mark included) when the file is
+//! UTF-8. A file transcoded from another encoding (UTF-16, `<meta charset>`, `--encoding`) has
+//! no such offsets: its byte offsets index the UTF-8 text draftlint linted, and lines and
+//! columns (which are the same in both) are what to use.
 
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{FileView, Summary, files_with_findings, matched};
+use super::{FileView, Summary, matched};
 use crate::diagnostic::Diagnostic;
-use crate::lint::FileReport;
 
 pub const JSON_VERSION: u32 = 1;
 
@@ -58,35 +60,65 @@ pub(crate) fn diagnostic_value(file: &FileView<'_>, d: &Diagnostic) -> Value {
     })
 }
 
-/// Every diagnostic of the run as JSON values, in output order.
-fn all_values(reports: &[FileReport]) -> Vec<Value> {
-    files_with_findings(reports)
-        .flat_map(|file| {
-            file.diagnostics
-                .iter()
-                .map(|d| diagnostic_value(&file, d))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
 /// JSON Lines: one diagnostic object per line, nothing else.
-pub(super) fn write_lines(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for value in all_values(reports) {
-        serde_json::to_writer(&mut *out, &value)?;
+pub(super) fn write_lines(file: &FileView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for d in file.diagnostics {
+        serde_json::to_writer(&mut *out, &diagnostic_value(file, d))?;
         writeln!(out)?;
     }
     Ok(())
 }
 
-pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let diagnostics = all_values(reports);
-    let summary = Summary::of(reports);
-    let doc = json!({
-        "version": JSON_VERSION,
-        "files_checked": summary.files_checked,
-        "diagnostics": diagnostics,
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+// The JSON document is written in pieces, so that no run ever holds all its diagnostics; the
+// pieces make exactly what `serde_json::to_writer_pretty` makes of the whole object (keys in
+// alphabetical order: `diagnostics`, `files_checked`, `version`).
+
+pub(super) fn write_head(out: &mut dyn Write) -> io::Result<()> {
+    write!(out, "{{\n  \"diagnostics\": [")
+}
+
+/// Writes the `index`-th item of the `diagnostics` array.
+pub(super) fn write_item(
+    file: &FileView<'_>,
+    d: &Diagnostic,
+    index: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if index > 0 {
+        out.write_all(b",")?;
+    }
+    write_indented(&diagnostic_value(file, d), "\n    ", true, out)
+}
+
+/// Pretty-prints `value` nested at the depth `newline` indents to. JSON strings never hold a raw
+/// line break, so indenting after each one is safe.
+/// With `on_new_line`, the value starts on a line of its own.
+pub(super) fn write_indented(
+    value: &Value,
+    newline: &str,
+    on_new_line: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let pretty = serde_json::to_string_pretty(value)?;
+    if on_new_line {
+        out.write_all(newline.as_bytes())?;
+    }
+    for (i, line) in pretty.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(newline.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+pub(super) fn write_tail(summary: &Summary, written: usize, out: &mut dyn Write) -> io::Result<()> {
+    if written > 0 {
+        write!(out, "\n  ")?;
+    }
+    writeln!(
+        out,
+        "],\n  \"files_checked\": {},\n  \"version\": {JSON_VERSION}\n}}",
+        summary.files_checked
+    )
 }

@@ -1,8 +1,10 @@
 //! Printers: diagnostics to text for people and machines.
 //!
-//! Printers live apart from rules. Each takes the whole run (every file's diagnostics, in
-//! input order) and writes one output; positions are turned into lines and columns here and
-//! only here, by [`Located`].
+//! Printers live apart from rules. A [`ReportWriter`] streams: it writes the head of its
+//! format, then each file's findings as soon as that file is linted (files arrive in input
+//! order), then the tail. Nothing is kept between files but counts and paths, so memory grows
+//! with the largest file, not with the run. Positions are turned into lines and columns here
+//! and only here, by [`Located`].
 
 mod checkstyle;
 mod github;
@@ -57,19 +59,24 @@ impl Summary {
     pub fn of(reports: &[FileReport]) -> Summary {
         let mut summary = Summary::default();
         for report in reports {
-            let Ok(linted) = &report.outcome else {
-                continue;
-            };
-            summary.files_checked += 1;
-            for d in &linted.diagnostics {
-                match d.severity {
-                    Severity::Error => summary.errors += 1,
-                    Severity::Warning => summary.warnings += 1,
-                    Severity::Info => summary.infos += 1,
-                }
-            }
+            summary.add(report);
         }
         summary
+    }
+
+    /// Counts one more file.
+    pub fn add(&mut self, report: &FileReport) {
+        let Ok(linted) = &report.outcome else {
+            return;
+        };
+        self.files_checked += 1;
+        for d in &linted.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
     }
 }
 
@@ -89,6 +96,7 @@ impl Located {
     }
 }
 
+/// Writes a whole run at once (for callers that already hold every report).
 pub fn write_report(
     format: OutputFormat,
     reports: &[FileReport],
@@ -96,13 +104,109 @@ pub fn write_report(
     options: RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    match format {
-        OutputFormat::Human => human::write(reports, options, out),
-        OutputFormat::Json => json::write(reports, out),
-        OutputFormat::Jsonl => json::write_lines(reports, out),
-        OutputFormat::Sarif => sarif::write(reports, rules, out),
-        OutputFormat::Github => github::write(reports, out),
-        OutputFormat::Checkstyle => checkstyle::write(reports, out),
+    let mut writer = ReportWriter::begin(format, rules, options, out)?;
+    for report in reports {
+        writer.file(report)?;
+    }
+    writer.finish().map(|_| ())
+}
+
+/// A printer that writes one file at a time: [`begin`](Self::begin), [`file`](Self::file) for
+/// each file in input order, then [`finish`](Self::finish).
+pub struct ReportWriter<'a> {
+    format: OutputFormat,
+    rules: &'a RuleSet,
+    out: &'a mut dyn Write,
+    summary: Summary,
+    human: Option<annotate_snippets::Renderer>,
+    /// Diagnostics written so far (JSON and SARIF separate array items with commas).
+    written: usize,
+    /// SARIF's artifact locations, written after the results.
+    artifacts: Vec<serde_json::Value>,
+    base: sarif::UriBase,
+}
+
+impl<'a> ReportWriter<'a> {
+    pub fn begin(
+        format: OutputFormat,
+        rules: &'a RuleSet,
+        options: RenderOptions,
+        out: &'a mut dyn Write,
+    ) -> io::Result<Self> {
+        let base = sarif::UriBase::current();
+        match format {
+            OutputFormat::Json => json::write_head(out)?,
+            OutputFormat::Sarif => sarif::write_head(rules, &base, out)?,
+            OutputFormat::Checkstyle => checkstyle::write_head(out)?,
+            OutputFormat::Human | OutputFormat::Jsonl | OutputFormat::Github => {}
+        }
+        Ok(ReportWriter {
+            format,
+            rules,
+            out,
+            summary: Summary::default(),
+            human: (format == OutputFormat::Human).then(|| human::renderer(options.color)),
+            written: 0,
+            artifacts: Vec::new(),
+            base,
+        })
+    }
+
+    /// Writes one file's findings (nothing for a file that could not be read).
+    pub fn file(&mut self, report: &FileReport) -> io::Result<()> {
+        self.summary.add(report);
+        let Ok(linted) = &report.outcome else {
+            return Ok(());
+        };
+        if self.format == OutputFormat::Sarif {
+            self.artifacts
+                .push(self.base.location(&report.input.display));
+        }
+        if self.format == OutputFormat::Checkstyle {
+            // Clean files are listed too: checkstyle consumers count them as checked.
+            return checkstyle::write_file(report, linted, self.out);
+        }
+        if linted.diagnostics.is_empty() {
+            return Ok(());
+        }
+        let file = FileView::new(report, linted);
+        let out = &mut *self.out;
+        match self.format {
+            OutputFormat::Human => {
+                let renderer = self.human.as_ref().expect("set for human output");
+                human::write_file(renderer, &file, out)?;
+            }
+            OutputFormat::Json => {
+                for d in file.diagnostics {
+                    json::write_item(&file, d, self.written, out)?;
+                    self.written += 1;
+                }
+            }
+            OutputFormat::Jsonl => json::write_lines(&file, out)?,
+            OutputFormat::Sarif => {
+                for d in file.diagnostics {
+                    sarif::write_result(self.rules, &self.base, &file, d, self.written, out)?;
+                    self.written += 1;
+                }
+            }
+            OutputFormat::Github => github::write_file(&file, out)?,
+            OutputFormat::Checkstyle => unreachable!("handled above"),
+        }
+        Ok(())
+    }
+
+    /// Writes the tail of the output and returns the run's counts.
+    pub fn finish(self) -> io::Result<Summary> {
+        match self.format {
+            OutputFormat::Human => human::write_summary(&self.summary, self.out)?,
+            OutputFormat::Json => json::write_tail(&self.summary, self.written, self.out)?,
+            OutputFormat::Sarif => {
+                sarif::write_tail(&self.artifacts, self.written, self.out)?;
+            }
+            OutputFormat::Checkstyle => checkstyle::write_tail(self.out)?,
+            OutputFormat::Jsonl | OutputFormat::Github => {}
+        }
+        Ok(self.summary)
     }
 }
 
@@ -130,15 +234,6 @@ impl<'a> FileView<'a> {
     pub fn locate(&self, span: Span) -> Located {
         Located::new(self.text, &self.index, span)
     }
-}
-
-/// Each linted file that has findings (the line index is built only for those: most files of
-/// a clean tree have none).
-pub(crate) fn files_with_findings(reports: &[FileReport]) -> impl Iterator<Item = FileView<'_>> {
-    reports.iter().filter_map(|report| {
-        let linted = report.outcome.as_ref().ok()?;
-        (!linted.diagnostics.is_empty()).then(|| FileView::new(report, linted))
-    })
 }
 
 /// The matched text of a diagnostic.
