@@ -315,3 +315,29 @@ fn draw_excerpt(out: &mut String, excerpt: &Excerpt, mark: char, label: &str, wi
         mark.to_string().repeat(marked)
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_long_lines_and_keep_the_column() {
+        let text = format!("{}Critics say{}\nnext", "é".repeat(5000), " x".repeat(5000));
+        let index = LineIndex::new(&text);
+        let at = text.find("Critics").unwrap();
+        let d = Diagnostic::new("r", Severity::Warning, Span::new(at, at + 11), "m")
+            .with_related(Span::new(0, 2), "first");
+        let rendered = render_with(&Renderer::plain(), "a.md", &text, &index, &d);
+        assert_eq!(
+            rendered,
+            format!(
+                "warning[r]: m\n --> a.md:1:5001\n  |\n1 | …{}Critics say{}…\n  |  {}^^^^^^^^^^^\n  |\n ::: a.md:1:1\n  |\n1 | {}…\n  | - first\n  |",
+                "é".repeat(30),
+                " x".repeat(30),
+                " ".repeat(30),
+                // The span's own character and 60 bytes of context after it.
+                "é".repeat(31),
+            )
+        );
+    }
+}
