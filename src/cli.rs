@@ -284,8 +284,9 @@ fn check(args: CheckArgs) -> Result<u8> {
     let (mut writer, mut diff_out): (_, Box<dyn Write>) = if args.diff {
         (None, Box::new(&mut out))
     } else {
-        let writer =
+        let mut writer =
             render::ReportWriter::begin(args.format, &rules, RenderOptions { color }, &mut out)?;
+        writer.symlinks_skipped(symlinks_skipped);
         (Some(writer), Box::new(io::sink()))
     };
     lint_streaming(inputs, stdin, &settings, &read, |mut report| {
@@ -312,7 +313,8 @@ fn check(args: CheckArgs) -> Result<u8> {
     };
     let summary = writer.finish()?;
     out.flush()?;
-    if symlinks_skipped > 0 {
+    if symlinks_skipped > 0 && args.format != OutputFormat::Human {
+        // The human summary line counts them; machine formats have no place for it.
         eprintln!(
             "note: {symlinks_skipped} symbolic link{} skipped (use --follow to lint what {} to)",
             if symlinks_skipped == 1 { "" } else { "s" },

@@ -402,8 +402,18 @@ mod limits {
         std::fs::create_dir(dir.path().join("site")).unwrap();
         std::fs::write(dir.path().join("real.md"), "Critics say so.\n").unwrap();
         std::os::unix::fs::symlink("../real.md", dir.path().join("site/link.md")).unwrap();
-        let (out, err, _) = draftlint(&["check", "--no-config", "site"], dir.path(), b"");
-        assert!(out.contains("no findings in 0 files checked"), "{out}");
+        let (out, _, _) = draftlint(&["check", "--no-config", "site"], dir.path(), b"");
+        assert!(
+            out.contains(
+                "no findings in 0 files checked; 1 symbolic link skipped (--follow follows them)"
+            ),
+            "{out}"
+        );
+        let (_, err, _) = draftlint(
+            &["check", "--no-config", "--format", "json", "site"],
+            dir.path(),
+            b"",
+        );
         assert!(
             err.contains("note: 1 symbolic link skipped (use --follow"),
             "{err}"

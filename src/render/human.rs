@@ -83,12 +83,23 @@ pub fn summary_line(s: &Summary) -> String {
     } else {
         "files"
     };
-    if s.errors + s.warnings + s.infos == 0 {
-        return format!("no findings in {} {files} checked", s.files_checked);
-    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let skipped = if s.symlinks_skipped == 0 {
+        String::new()
+    } else {
+        format!(
+            "; {} skipped (--follow follows them)",
+            plural(s.symlinks_skipped, "symbolic link")
+        )
+    };
+    if s.errors + s.warnings + s.infos == 0 {
+        return format!(
+            "no findings in {} {files} checked{skipped}",
+            s.files_checked
+        );
+    }
     format!(
-        "{}, {}, {} in {} {files} checked",
+        "{}, {}, {} in {} {files} checked{skipped}",
         plural(s.errors, "error"),
         plural(s.warnings, "warning"),
         plural(s.infos, "info"),

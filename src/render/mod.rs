@@ -53,6 +53,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Symbolic links a folder walk did not follow (no `--follow`).
+    pub symlinks_skipped: usize,
 }
 
 impl Summary {
@@ -193,6 +195,11 @@ impl<'a> ReportWriter<'a> {
             OutputFormat::Checkstyle => unreachable!("handled above"),
         }
         Ok(())
+    }
+
+    /// Counts symbolic links the walk skipped, for the summary.
+    pub fn symlinks_skipped(&mut self, count: usize) {
+        self.summary.symlinks_skipped = count;
     }
 
     /// Writes the tail of the output and returns the run's counts.
