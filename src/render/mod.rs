@@ -160,9 +160,10 @@ impl<'a> ReportWriter<'a> {
         let Ok(linted) = &report.outcome else {
             return Ok(());
         };
-        if self.format == OutputFormat::Sarif {
-            self.artifacts
-                .push(self.base.location(&report.input.display));
+        let artifact =
+            (self.format == OutputFormat::Sarif).then(|| self.base.location(&report.input.display));
+        if let Some(artifact) = &artifact {
+            self.artifacts.push(artifact.clone());
         }
         if self.format == OutputFormat::Checkstyle {
             // Clean files are listed too: checkstyle consumers count them as checked.
@@ -186,8 +187,9 @@ impl<'a> ReportWriter<'a> {
             }
             OutputFormat::Jsonl => json::write_lines(&file, out)?,
             OutputFormat::Sarif => {
+                let artifact = artifact.as_ref().expect("set for SARIF");
                 for d in file.diagnostics {
-                    sarif::write_result(self.rules, &self.base, &file, d, self.written, out)?;
+                    sarif::write_result(self.rules, artifact, &file, d, self.written, out)?;
                     self.written += 1;
                 }
             }

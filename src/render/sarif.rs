@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use std::path::{Component, Path, PathBuf};
@@ -140,63 +141,140 @@ pub fn uri(path: &str) -> String {
     out
 }
 
-fn region(file: &FileView<'_>, span: Span) -> Value {
-    let at = file.locate(span);
-    json!({
-        "startLine": at.start.line,
-        "startColumn": at.start.column,
-        "endLine": at.end.line,
-        "endColumn": at.end.column,
-        "byteOffset": span.start + file.bom_len,
-        "byteLength": span.len(),
-    })
+// A result is serialized from these structs rather than built as a map: a run may have a
+// million results. Fields are in alphabetical order, the order a `serde_json::Value` map keeps.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    byte_length: usize,
+    byte_offset: usize,
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
 }
 
-fn result(rules: &RuleSet, base: &UriBase, file: &FileView<'_>, d: &Diagnostic) -> Value {
-    let artifact = base.location(file.path);
-    let location = |span: Span| {
-        json!({
-            "artifactLocation": artifact,
-            "region": region(file, span),
-        })
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: &'a Value,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    message: Text<'a>,
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement<'a> {
+    deleted_region: Region,
+    inserted_content: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: &'a Value,
+    replacements: [Replacement<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    artifact_changes: [ArtifactChange<'a>; 1],
+    description: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[SarifFix<'a>; 1]>,
+    level: &'static str,
+    locations: [Location<'a>; 1],
+    message: Text<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation<'a>>,
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+}
+
+fn region(file: &FileView<'_>, span: Span) -> Region {
+    let at = file.locate(span);
+    Region {
+        start_line: at.start.line,
+        start_column: at.start.column,
+        end_line: at.end.line,
+        end_column: at.end.column,
+        byte_offset: span.start + file.bom_len,
+        byte_length: span.len(),
+    }
+}
+
+fn result<'a>(
+    rules: &RuleSet,
+    artifact: &'a Value,
+    file: &FileView<'_>,
+    d: &'a Diagnostic,
+    fix_description: &'a str,
+) -> SarifResult<'a> {
+    let location = |span: Span| PhysicalLocation {
+        artifact_location: artifact,
+        region: region(file, span),
     };
-    let mut result = json!({
-        "ruleId": d.rule,
-        "level": level(d.severity),
-        "message": { "text": d.message },
-        "locations": [{ "physicalLocation": location(d.span) }],
-    });
-    if let Some(i) = rules.rules.iter().position(|r| r.meta.id == d.rule) {
-        result["ruleIndex"] = json!(i);
-    }
-    if !d.related.is_empty() {
-        result["relatedLocations"] = Value::Array(
-            d.related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    json!({
-                        "id": i + 1,
-                        "physicalLocation": location(r.span),
-                        "message": { "text": r.message },
-                    })
-                })
-                .collect(),
-        );
-    }
-    if let Some(fix) = &d.fix {
-        result["fixes"] = json!([{
-            "description": { "text": if fix.replacement.is_empty() { "delete".to_string() } else { format!("replace with \"{}\"", fix.replacement) } },
-            "artifactChanges": [{
-                "artifactLocation": artifact,
-                "replacements": [{
-                    "deletedRegion": region(file, fix.span),
-                    "insertedContent": { "text": fix.replacement },
+    SarifResult {
+        rule_id: &d.rule,
+        level: level(d.severity),
+        message: Text { text: &d.message },
+        locations: [Location {
+            physical_location: location(d.span),
+        }],
+        rule_index: rules.rules.iter().position(|r| r.meta.id == d.rule),
+        related_locations: d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RelatedLocation {
+                id: i + 1,
+                physical_location: location(r.span),
+                message: Text { text: &r.message },
+            })
+            .collect(),
+        fixes: d.fix.as_ref().map(|fix| {
+            [SarifFix {
+                description: Text {
+                    text: fix_description,
+                },
+                artifact_changes: [ArtifactChange {
+                    artifact_location: artifact,
+                    replacements: [Replacement {
+                        deleted_region: region(file, fix.span),
+                        inserted_content: Text {
+                            text: &fix.replacement,
+                        },
+                    }],
                 }],
-            }],
-        }]);
+            }]
+        }),
     }
-    result
 }
 
 fn driver_rules(rules: &RuleSet) -> Vec<Value> {
@@ -243,10 +321,10 @@ pub(super) fn write_head(rules: &RuleSet, base: &UriBase, out: &mut dyn Write) -
     write!(out, ",\n      \"results\": [")
 }
 
-/// Writes the `index`-th result.
+/// Writes the `index`-th result; `artifact` is the file's `artifactLocation`.
 pub(super) fn write_result(
     rules: &RuleSet,
-    base: &UriBase,
+    artifact: &Value,
     file: &FileView<'_>,
     d: &Diagnostic,
     index: usize,
@@ -255,7 +333,12 @@ pub(super) fn write_result(
     if index > 0 {
         out.write_all(b",")?;
     }
-    write_indented(&result(rules, base, file, d), "\n        ", true, out)
+    let fix_description = match &d.fix {
+        Some(fix) if !fix.replacement.is_empty() => format!("replace with \"{}\"", fix.replacement),
+        _ => "delete".to_string(),
+    };
+    let result = result(rules, artifact, file, d, &fix_description);
+    write_indented(&result, "\n        ", true, out)
 }
 
 pub(super) fn write_tail(
