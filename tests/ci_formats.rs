@@ -140,7 +140,8 @@ fn sarif_snapshot() {
 fn sarif_uris_are_relative_under_srcroot_or_absolute_file_uris() {
     let root = std::env::current_dir().unwrap();
     let absolute = root.join(FIXTURE);
-    let outside = root.parent().unwrap().join("outside.md");
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside.md");
     std::fs::write(&outside, "Critics say it works.\n").unwrap();
     let cases = [
         (
@@ -156,7 +157,7 @@ fn sarif_uris_are_relative_under_srcroot_or_absolute_file_uris() {
             serde_json::json!({ "uri": FIXTURE, "uriBaseId": "%SRCROOT%" }),
         ),
         (
-            "../outside.md".to_string(),
+            dotdot_path(&outside),
             serde_json::json!({ "uri": format!("file://{}", outside.display()) }),
         ),
     ];
@@ -178,7 +179,13 @@ fn sarif_uris_are_relative_under_srcroot_or_absolute_file_uris() {
             "{path}: `..` left in a URI"
         );
     }
-    std::fs::remove_file(outside).unwrap();
+}
+
+/// `path` (outside the working folder) reached from the working folder through `..`.
+fn dotdot_path(path: &std::path::Path) -> String {
+    let depth = std::env::current_dir().unwrap().components().count() - 1;
+    let relative = path.strip_prefix("/").unwrap();
+    format!("{}{}", "../".repeat(depth), relative.display())
 }
 
 /// Microsoft's SARIF multitool: `DRAFTLINT_SARIF_MULTITOOL`, or the copy `.ci/run` installs in
@@ -255,7 +262,8 @@ fn sarif_passes_the_multitool_with_no_error_or_warning() {
         return;
     };
     let root = std::env::current_dir().unwrap();
-    let outside = root.parent().unwrap().join("outside-multitool.md");
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside-multitool.md");
     std::fs::write(
         &outside,
         "[Click here](https://ex.org/a). Critics say 1,200 people came.\n",
@@ -266,7 +274,7 @@ fn sarif_passes_the_multitool_with_no_error_or_warning() {
         ("relative", FIXTURE.to_string()),
         ("absolute", absolute),
         ("dotdot-inside", format!("tests/../{FIXTURE}")),
-        ("dotdot-outside", "../outside-multitool.md".to_string()),
+        ("dotdot-outside", dotdot_path(&outside)),
         ("every-fixture", "tests/fixtures".to_string()),
     ];
     for (name, path) in cases {
@@ -275,7 +283,18 @@ fn sarif_passes_the_multitool_with_no_error_or_warning() {
         let findings = multitool_findings(&tool, &out, name);
         assert!(findings.is_empty(), "{name} ({path}): {findings:#?}");
     }
-    std::fs::remove_file(outside).unwrap();
+    // The check is not vacuous: the URI and rule name main used to write are caught.
+    let (out, _) = run("sarif", FIXTURE);
+    let mut log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    log["runs"][0]["artifacts"][0]["location"] = serde_json::json!({ "uri": "/abs/mixed.md" });
+    log["runs"][0]["tool"]["driver"]["rules"][0]["name"] =
+        log["runs"][0]["tool"]["driver"]["rules"][0]["id"].clone();
+    let findings = multitool_findings(&tool, &log.to_string(), "broken");
+    assert!(
+        findings.iter().any(|f| f.contains("SARIF1004"))
+            && findings.iter().any(|f| f.contains("SARIF1001")),
+        "{findings:#?}"
+    );
 }
 
 #[test]
