@@ -35,7 +35,8 @@ pub const MAX_MARKDOWN_MARKUP: usize = 1_000_000;
 pub struct ReadOptions {
     /// Files (and standard input) longer than this many bytes are refused.
     pub max_bytes: usize,
-    /// Decode files without a byte-order mark with this encoding (`--encoding`).
+    /// Decode files that have no byte-order mark and are not valid UTF-8 with this encoding
+    /// (`--encoding`).
     pub encoding: Option<&'static Encoding>,
 }
 
@@ -209,8 +210,9 @@ impl SourceText {
         Self::decode_with(bytes, Format::Text, &ReadOptions::default())
     }
 
-    /// Decodes raw bytes: a UTF-16 byte-order mark, then `--encoding`, then an HTML file's
-    /// `<meta charset>` choose the encoding; otherwise the bytes must be UTF-8.
+    /// Decodes raw bytes: a UTF-16 byte-order mark chooses UTF-16; bytes that are valid UTF-8
+    /// are UTF-8; otherwise `--encoding`, then an HTML file's `<meta charset>`, name the
+    /// encoding, and without either the file is refused.
     pub fn decode_with(
         bytes: Vec<u8>,
         format: Format,
@@ -227,34 +229,36 @@ impl SourceText {
         {
             return transcode(&bytes[bom_len..], encoding, format);
         }
-        let declared = options
-            .encoding
-            .or_else(|| {
-                (format == Format::Html)
-                    .then(|| meta_charset(&bytes))
-                    .flatten()
-            })
-            .filter(|&e| e != encoding_rs::UTF_8);
-        if let Some(encoding) = declared {
-            return transcode(&bytes, encoding, format);
-        }
         // Text never holds NUL; checking the head is how git and ripgrep spot binaries cheaply.
         let head = &bytes[..bytes.len().min(8192)];
         if let Some(offset) = head.iter().position(|&b| b == 0) {
             return Err(FileError::Binary { offset });
         }
-        if format == Format::Markdown {
-            check_markup(&bytes)?;
-        }
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(err) => {
+                // Valid UTF-8 is read as UTF-8 whatever a label says (a page mislabelled
+                // `iso-8859-1` is common; Latin-1 text that happens to be valid UTF-8 is not).
+                let declared = options
+                    .encoding
+                    .or_else(|| {
+                        (format == Format::Html)
+                            .then(|| meta_charset(err.as_bytes()))
+                            .flatten()
+                    })
+                    .filter(|&e| e != encoding_rs::UTF_8);
+                if let Some(encoding) = declared {
+                    return transcode(err.as_bytes(), encoding, format);
+                }
                 let offset = err.utf8_error().valid_up_to();
                 let bytes = err.as_bytes();
                 let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
                 return Err(FileError::NotUtf8 { offset, line });
             }
         };
+        if format == Format::Markdown {
+            check_markup(text.as_bytes())?;
+        }
         Ok(match text.strip_prefix(BOM) {
             Some(rest) => SourceText {
                 text: rest.to_string(),
@@ -398,6 +402,11 @@ mod tests {
         let decoded = SourceText::decode_with(latin1, Format::Text, &options).unwrap();
         assert_eq!(decoded.text, "Café ouvert");
         assert_eq!(decoded.transcoded_from, Some(encoding_rs::WINDOWS_1252));
+        // Valid UTF-8 stays UTF-8 whatever the label says.
+        let utf8 = "Café ouvert".as_bytes().to_vec();
+        let decoded = SourceText::decode_with(utf8, Format::Text, &options).unwrap();
+        assert_eq!(decoded.text, "Café ouvert");
+        assert_eq!(decoded.transcoded_from, None);
     }
 
     #[test]
