@@ -3,7 +3,7 @@
 //! This is the only place that uses `anyhow`: below it, errors are typed so that callers can
 //! tell a bad rule file from an unreadable draft.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,9 +15,9 @@ use crate::diagnostic::Severity;
 use crate::engine::{self, ConfigSource, Engine, EngineError, EngineOptions, WalkOptions};
 use crate::fix;
 use crate::lint::FileReport;
-use crate::render::{self, OutputFormat, RenderOptions, Summary};
+use crate::render::{self, OutputFormat, RenderOptions};
 use crate::rules::{RuleError, RuleMeta, RuleSet, testing};
-use crate::source::Format;
+use crate::source::{self, Format, ReadOptions};
 
 /// Exit code: no finding at the failing level.
 pub const EXIT_CLEAN: u8 = 0;
@@ -133,6 +133,16 @@ struct CheckArgs {
     /// anchors such as "As of October 2024"; overrides the config's `as-of`. Default: today.
     #[arg(long, value_name = "DATE")]
     as_of: Option<jiff::civil::Date>,
+    /// Skip files (and standard input) larger than SIZE, e.g. 64M, 512K [default: 16M].
+    #[arg(long, value_name = "SIZE", value_parser = source::parse_size)]
+    max_file_size: Option<usize>,
+    /// Read files that are not UTF-8 and have no byte-order mark with this encoding (a WHATWG
+    /// label: windows-1252, latin1, iso-8859-15, shift_jis…).
+    #[arg(long, value_name = "LABEL", value_parser = source::parse_encoding)]
+    encoding: Option<&'static encoding_rs::Encoding>,
+    /// Follow symbolic links when walking folders (by default they are skipped and counted).
+    #[arg(long)]
+    follow: bool,
 }
 
 #[derive(Debug, Args)]
@@ -349,24 +359,50 @@ fn check(args: CheckArgs) -> Result<u8> {
     let walk = WalkOptions {
         input_format: args.input_format,
         stdin_filename: args.stdin_filename.clone(),
+        follow: args.follow,
     };
     let discovered = engine.discover(&paths, &walk);
     for err in &discovered.errors {
         eprintln!("error: {err}");
         exit = EXIT_ERROR;
     }
+    let symlinks_skipped = discovered.symlinks_skipped;
     let inputs = discovered.inputs;
+    let read = ReadOptions {
+        max_bytes: args.max_file_size.unwrap_or(source::MAX_FILE_BYTES),
+        encoding: args.encoding,
+    };
+    // Read within the limit: `yes | draftlint check -` must stop at the limit, not at the
+    // machine's memory.
     let stdin = if inputs.iter().any(|i| i.path.is_none()) {
-        let mut buf = Vec::new();
-        io::stdin()
-            .read_to_end(&mut buf)
-            .context("cannot read standard input")?;
-        Some(buf)
+        Some(source::read_limited(io::stdin().lock(), read.max_bytes))
     } else {
         None
     };
-    let mut reports = engine.lint_inputs(inputs, stdin);
-    for report in &reports {
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let fail_on = args.fail_on.unwrap_or_else(|| engine.fail_on());
+    let mut failing = false;
+    // With `--diff` the output is the diffs; otherwise the report streams out file by file.
+    let (mut writer, mut diff_out): (_, Box<dyn Write>) = if args.diff {
+        (None, Box::new(&mut out))
+    } else {
+        let mut writer = render::ReportWriter::begin(
+            args.format,
+            &engine.rules,
+            RenderOptions { color },
+            &mut out,
+        )?;
+        writer.symlinks_skipped(symlinks_skipped);
+        (Some(writer), Box::new(io::sink()))
+    };
+    engine.lint_streaming(inputs, stdin, &read, |mut report| -> Result<()> {
         match &report.outcome {
             Err(err) => {
                 eprintln!("error: {}: {err}", report.input.display);
@@ -379,43 +415,37 @@ fn check(args: CheckArgs) -> Result<u8> {
             }
             Ok(_) => {}
         }
-    }
-
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    if args.fix {
-        for report in &mut reports {
-            if fix_file(report, &engine, args.diff, &mut out)? {
-                exit = EXIT_ERROR;
-            }
+        if args.fix && fix_file(&mut report, &engine, args.diff, &mut diff_out)? {
+            exit = EXIT_ERROR;
         }
-        if args.diff {
-            out.flush()?;
-            return Ok(exit);
+        failing |= report
+            .outcome
+            .as_ref()
+            .is_ok_and(|l| l.diagnostics.iter().any(|d| d.severity >= fail_on));
+        if let Some(writer) = writer.as_mut() {
+            writer.file(report)?;
         }
-    }
-
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Ok(())
+    })?;
+    drop(diff_out);
+    let Some(writer) = writer else {
+        out.flush()?;
+        return Ok(exit);
     };
-    render::write_report(
-        args.format,
-        &reports,
-        &engine.rules,
-        RenderOptions { color },
-        &mut out,
-    )?;
+    let summary = writer.finish()?;
     out.flush()?;
-
-    let fail_on = args.fail_on.unwrap_or_else(|| engine.fail_on());
-    let summary = Summary::of(&reports);
-    let failing = reports
-        .iter()
-        .filter_map(|r| r.outcome.as_ref().ok())
-        .flat_map(|l| &l.diagnostics)
-        .any(|d| d.severity >= fail_on);
+    if symlinks_skipped > 0 && args.format != OutputFormat::Human {
+        // The human summary line counts them; machine formats have no place for it.
+        eprintln!(
+            "note: {symlinks_skipped} symbolic link{} skipped (use --follow to lint what {} to)",
+            if symlinks_skipped == 1 { "" } else { "s" },
+            if symlinks_skipped == 1 {
+                "it points"
+            } else {
+                "they point"
+            },
+        );
+    }
     let too_many_warnings = args.max_warnings.is_some_and(|max| summary.warnings > max);
     if exit == EXIT_CLEAN && (failing || too_many_warnings) {
         exit = EXIT_FINDINGS;
@@ -438,6 +468,16 @@ fn fix_file(
     let Ok(linted) = &mut report.outcome else {
         return Ok(false);
     };
+    if let Some(encoding) = linted.source.transcoded_from {
+        if linted.diagnostics.iter().any(|d| d.fix.is_some()) {
+            eprintln!(
+                "warning: {}: not fixed: it is {} and --fix only rewrites UTF-8 files (writing it back could change bytes no finding is about); convert it to UTF-8 to fix it",
+                report.input.display,
+                encoding.name()
+            );
+        }
+        return Ok(false);
+    }
     let original = linted.source.text.clone();
     let diagnostics = std::mem::take(&mut linted.diagnostics);
     let fixed = engine.fix_text(&original, format, Some(&path), diagnostics);

@@ -20,7 +20,7 @@ use crate::lint::{self, FileReport, Input, Settings};
 use crate::rules::kinds::KINDS;
 use crate::rules::vale::{ValeError, ValeFiles};
 use crate::rules::{Rule, RuleError, RuleSet, testing};
-use crate::source::Format;
+use crate::source::{FileError, Format, ReadOptions, SourceText};
 
 /// Where the run's `draftlint.toml` comes from.
 #[derive(Clone, Debug)]
@@ -87,6 +87,9 @@ pub enum EngineError {
     Vale(#[from] ValeError),
 }
 
+/// Standard input as read (within the size limit).
+pub type StdinBytes = Result<Vec<u8>, FileError>;
+
 /// How to walk folders.
 #[derive(Clone, Debug, Default)]
 pub struct WalkOptions {
@@ -94,6 +97,8 @@ pub struct WalkOptions {
     pub input_format: Option<Format>,
     /// The name (and so the format) of standard input, for `-`.
     pub stdin_filename: Option<PathBuf>,
+    /// Follow symbolic links met in folder walks (by default they are skipped and counted).
+    pub follow: bool,
 }
 
 /// The files a run will lint, in a deterministic order, and the paths that could not be walked.
@@ -101,6 +106,8 @@ pub struct WalkOptions {
 pub struct Discovered {
     pub inputs: Vec<Input>,
     pub errors: Vec<String>,
+    /// Symbolic links a walk did not follow (without `follow`), so that skipping is not silent.
+    pub symlinks_skipped: usize,
 }
 
 /// The result of fixing one text until no fix is left.
@@ -196,6 +203,66 @@ impl Engine {
         lint::lint_inputs(inputs, stdin, &self.settings())
     }
 
+    /// Lints `inputs` in parallel and hands each report to `emit` in input order, as soon as it
+    /// and the ones before it are done. Files go through in batches of a few per thread, so at
+    /// most a batch of files and their findings are held at once, whatever the size of the run.
+    /// Files are read within `read`'s limits; `stdin` is what standard input gave, for `-`.
+    pub fn lint_streaming<E>(
+        &self,
+        inputs: Vec<Input>,
+        stdin: Option<StdinBytes>,
+        read: &ReadOptions,
+        mut emit: impl FnMut(FileReport) -> Result<(), E>,
+    ) -> Result<(), E> {
+        use rayon::prelude::*;
+        let settings = self.settings();
+        let batch = 4 * rayon::current_num_threads();
+        let mut stdin = stdin;
+        let mut inputs = inputs.into_iter().peekable();
+        while inputs.peek().is_some() {
+            let chunk: Vec<Input> = inputs.by_ref().take(batch).collect();
+            // Standard input can be read once; it goes to the first `-`.
+            let mut stdin_bytes = chunk
+                .iter()
+                .any(|i| i.path.is_none())
+                .then(|| stdin.take())
+                .flatten();
+            let jobs: Vec<(Input, Option<StdinBytes>)> = chunk
+                .into_iter()
+                .map(|input| {
+                    let bytes = input
+                        .path
+                        .is_none()
+                        .then(|| stdin_bytes.take().unwrap_or_else(|| Ok(Vec::new())));
+                    (input, bytes)
+                })
+                .collect();
+            let reports: Vec<FileReport> = jobs
+                .into_par_iter()
+                .map(|(input, stdin)| {
+                    let outcome = match (&input.path, stdin) {
+                        (Some(path), _) => SourceText::read_with(path, input.format, read)
+                            .and_then(|text| {
+                                lint::lint_source(text, input.format, Some(path), &settings)
+                            }),
+                        (None, bytes) => bytes
+                            .unwrap_or_else(|| Ok(Vec::new()))
+                            .and_then(|bytes| SourceText::decode_with(bytes, input.format, read))
+                            .and_then(|text| {
+                                let name = Path::new(&input.display);
+                                lint::lint_source(text, input.format, Some(name), &settings)
+                            }),
+                    };
+                    FileReport { input, outcome }
+                })
+                .collect();
+            for report in reports {
+                emit(report)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Applies fixes until none are left (a fix may uncover another; at most a few passes).
     /// `diagnostics` are the findings already known for `text`.
     pub fn fix_text(
@@ -249,20 +316,24 @@ impl Engine {
             }
             if !path.is_dir() {
                 if !path.exists() {
-                    found
-                        .errors
-                        .push(format!("{}: no such file or folder", path.display()));
+                    found.errors.push(missing_path_message(path));
                     continue;
                 }
                 found.inputs.push(input_for(path, walk));
                 continue;
             }
             let mut walked = Vec::new();
-            for entry in ignore::WalkBuilder::new(path).build() {
+            for entry in ignore::WalkBuilder::new(path)
+                .follow_links(walk.follow)
+                .build()
+            {
                 match entry {
                     Ok(entry) => {
                         let p = entry.path();
-                        if entry.file_type().is_some_and(|t| t.is_file())
+                        let file_type = entry.file_type();
+                        if file_type.is_some_and(|t| t.is_symlink()) {
+                            found.symlinks_skipped += 1;
+                        } else if file_type.is_some_and(|t| t.is_file())
                             && is_draft(p)
                             && !self.config.is_excluded(p)
                         {
@@ -319,6 +390,29 @@ pub fn add_vale(path: &Path, rules: &mut RuleSet) -> Result<Vale, ValeError> {
         warnings: setup.warnings,
         errors: setup.errors,
     })
+}
+
+/// Why a path named on the command line cannot be opened: missing, a dangling symbolic link,
+/// or a symbolic link loop (which the OS reports as "too many levels of symbolic links").
+fn missing_path_message(path: &Path) -> String {
+    let shown = path.display();
+    match std::fs::metadata(path) {
+        Err(err)
+            if err.raw_os_error() == Some(40) || err.to_string().contains("symbolic links") =>
+        {
+            format!(
+                "{shown}: is a symbolic link loop (it points back to itself); fix or remove the link"
+            )
+        }
+        _ if path.is_symlink() => match std::fs::read_link(path) {
+            Ok(target) => format!(
+                "{shown}: is a symbolic link to {}, which does not exist",
+                target.display()
+            ),
+            Err(_) => format!("{shown}: is a broken symbolic link"),
+        },
+        _ => format!("{shown}: no such file or folder"),
+    }
 }
 
 /// Whether a file met in a folder walk is a draft (by extension).

@@ -61,16 +61,41 @@ pub struct Position {
 }
 
 /// Start offsets of every line of a text, for turning byte offsets into positions.
+///
+/// Both lookups are cheap whatever the shape of the text: the line is found by binary search,
+/// and the column is counted from the nearest checkpoint (every [`CHECKPOINT`] bytes we know
+/// how many characters came before), so a finding deep inside a 100 MB line costs the same as
+/// one at the start of a short line.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// `chars_before[k]`: characters (UTF-8 leading bytes) in `text[..k * CHECKPOINT]`.
+    chars_before: Vec<usize>,
+}
+
+/// Distance in bytes between two column checkpoints.
+const CHECKPOINT: usize = 512;
+
+/// Whether a byte starts a character (is not a UTF-8 continuation byte).
+const fn starts_char(byte: u8) -> bool {
+    (byte as i8) >= -0x40
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_newlines(text).map(|i| i + 1));
-        Self { line_starts }
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let mut chars_before = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let mut count = 0;
+        chars_before.push(0);
+        for chunk in text.as_bytes().chunks(CHECKPOINT) {
+            count += chunk.iter().filter(|&&b| starts_char(b)).count();
+            chars_before.push(count);
+        }
+        Self {
+            line_starts,
+            chars_before,
+        }
     }
 
     /// The 0-based line that holds `offset`.
@@ -89,6 +114,17 @@ impl LineIndex {
         self.line_starts.len()
     }
 
+    /// Characters in `text[..offset]`, counted from the nearest checkpoint.
+    fn chars_up_to(&self, text: &str, offset: usize) -> usize {
+        let checkpoint = offset / CHECKPOINT;
+        let from = checkpoint * CHECKPOINT;
+        self.chars_before[checkpoint]
+            + text.as_bytes()[from..offset]
+                .iter()
+                .filter(|&&b| starts_char(b))
+                .count()
+    }
+
     /// Line and column of a byte offset. An offset inside a multi-byte character counts as that
     /// character; an offset past the end is clamped to the end.
     pub fn position(&self, text: &str, offset: usize) -> Position {
@@ -97,7 +133,7 @@ impl LineIndex {
         let start = self.line_starts[line];
         Position {
             line: line + 1,
-            column: text[start..offset].chars().count() + 1,
+            column: self.chars_up_to(text, offset) - self.chars_up_to(text, start) + 1,
         }
     }
 
@@ -115,15 +151,10 @@ impl LineIndex {
     }
 }
 
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter_map(|(i, b)| (b == b'\n').then_some(i))
-}
-
 /// The largest char boundary not after `offset`.
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset = offset.min(text.len());
+    // At most three steps back: a UTF-8 character is at most four bytes.
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
@@ -216,6 +247,35 @@ mod tests {
             index.position(text, text.len()),
             Position { line: 3, column: 1 }
         );
+    }
+
+    #[test]
+    fn columns_past_checkpoints_count_characters() {
+        // Multi-byte characters straddle checkpoint boundaries; the count must still be exact.
+        let text = format!("{}x\n{}y", "é🌍a".repeat(400), "中".repeat(700));
+        let index = LineIndex::new(&text);
+        let x = text.find('x').unwrap();
+        assert_eq!(
+            index.position(&text, x),
+            Position {
+                line: 1,
+                column: 1201
+            }
+        );
+        let y = text.find('y').unwrap();
+        assert_eq!(
+            index.position(&text, y),
+            Position {
+                line: 2,
+                column: 701
+            }
+        );
+        for offset in 0..=text.len() {
+            let pos = index.position(&text, offset);
+            let at = floor_char_boundary(&text, offset);
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            assert_eq!(pos.column, text[line_start..at].chars().count() + 1);
+        }
     }
 
     #[test]

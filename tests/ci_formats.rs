@@ -130,7 +130,171 @@ fn sarif_validates_and_matches_json_columns() {
 #[test]
 fn sarif_snapshot() {
     let (out, _) = run("sarif", FIXTURE);
-    insta::assert_snapshot!(out);
+    // The working folder's URI depends on the machine.
+    let root = std::env::current_dir().unwrap();
+    let root = format!("file://{}/", root.display());
+    insta::assert_snapshot!(out.replace(&root, "file:///[working folder]/"));
+}
+
+#[test]
+fn sarif_uris_are_relative_under_srcroot_or_absolute_file_uris() {
+    let root = std::env::current_dir().unwrap();
+    let absolute = root.join(FIXTURE);
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside.md");
+    std::fs::write(&outside, "Critics say it works.\n").unwrap();
+    let cases = [
+        (
+            FIXTURE.to_string(),
+            serde_json::json!({ "uri": FIXTURE, "uriBaseId": "%SRCROOT%" }),
+        ),
+        (
+            absolute.display().to_string(),
+            serde_json::json!({ "uri": FIXTURE, "uriBaseId": "%SRCROOT%" }),
+        ),
+        (
+            format!("tests/../{FIXTURE}"),
+            serde_json::json!({ "uri": FIXTURE, "uriBaseId": "%SRCROOT%" }),
+        ),
+        (
+            dotdot_path(&outside),
+            serde_json::json!({ "uri": format!("file://{}", outside.display()) }),
+        ),
+    ];
+    for (path, expected) in cases {
+        let (out, _) = run("sarif", &path);
+        let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let run = &log["runs"][0];
+        assert_eq!(
+            run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            format!("file://{}/", root.display())
+        );
+        assert_eq!(run["artifacts"][0]["location"], expected, "{path}");
+        for result in run["results"].as_array().unwrap() {
+            let location = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(location, &expected, "{path}");
+        }
+        assert!(
+            !out.contains("/../") && !out.contains("\"../"),
+            "{path}: `..` left in a URI"
+        );
+    }
+}
+
+/// `path` (outside the working folder) reached from the working folder through `..`.
+fn dotdot_path(path: &std::path::Path) -> String {
+    let depth = std::env::current_dir().unwrap().components().count() - 1;
+    let relative = path.strip_prefix("/").unwrap();
+    format!("{}{}", "../".repeat(depth), relative.display())
+}
+
+/// Microsoft's SARIF multitool: `DRAFTLINT_SARIF_MULTITOOL`, or the copy `.ci/run` installs in
+/// `target/sarif-multitool` (installed here if npm is available and it is missing).
+fn sarif_multitool() -> Option<std::path::PathBuf> {
+    if let Some(tool) = std::env::var_os("DRAFTLINT_SARIF_MULTITOOL") {
+        return Some(tool.into());
+    }
+    let prefix = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/sarif-multitool");
+    let tool = prefix.join("node_modules/.bin/sarif-multitool");
+    if tool.exists() {
+        return Some(tool);
+    }
+    let installed = Command::new("npm")
+        .args([
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+        ])
+        .arg(&prefix)
+        .arg("@microsoft/sarif-multitool")
+        .status();
+    match installed {
+        Err(_) => None,
+        Ok(status) => {
+            assert!(
+                status.success(),
+                "npm could not install @microsoft/sarif-multitool"
+            );
+            Some(tool)
+        }
+    }
+}
+
+/// Validates SARIF logs with the multitool, which applies the spec's rules the JSON schema
+/// cannot express (URI forms, rule names); returns every error and warning it reports.
+fn multitool_findings(tool: &std::path::Path, log: &str, name: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join(format!("{name}.sarif"));
+    let output = dir.path().join(format!("{name}.validation.sarif"));
+    std::fs::write(&input, log).unwrap();
+    let status = Command::new(tool)
+        .arg("validate")
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .expect("run the SARIF multitool");
+    assert!(
+        status.status.success(),
+        "multitool failed: {}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    report["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        // A result without a level is a warning (SARIF 3.27.10); notes are not problems.
+        .filter(|r| !matches!(r["level"].as_str(), Some("note" | "none")))
+        .map(|r| format!("{} {}: {}", r["level"], r["ruleId"], r["message"]))
+        .collect()
+}
+
+#[test]
+fn sarif_passes_the_multitool_with_no_error_or_warning() {
+    let Some(tool) = sarif_multitool() else {
+        eprintln!(
+            "SKIPPED: npm is not installed, so Microsoft's SARIF multitool cannot be installed; .ci/run installs both"
+        );
+        return;
+    };
+    let root = std::env::current_dir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside-multitool.md");
+    std::fs::write(
+        &outside,
+        "[Click here](https://ex.org/a). Critics say 1,200 people came.\n",
+    )
+    .unwrap();
+    let absolute = root.join(FIXTURE).display().to_string();
+    let cases = [
+        ("relative", FIXTURE.to_string()),
+        ("absolute", absolute),
+        ("dotdot-inside", format!("tests/../{FIXTURE}")),
+        ("dotdot-outside", dotdot_path(&outside)),
+        ("every-fixture", "tests/fixtures".to_string()),
+    ];
+    for (name, path) in cases {
+        let (out, _) = run("sarif", &path);
+        assert!(out.contains("\"results\""), "{name}: no SARIF output");
+        let findings = multitool_findings(&tool, &out, name);
+        assert!(findings.is_empty(), "{name} ({path}): {findings:#?}");
+    }
+    // The check is not vacuous: the URI and rule name main used to write are caught.
+    let (out, _) = run("sarif", FIXTURE);
+    let mut log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    log["runs"][0]["artifacts"][0]["location"] = serde_json::json!({ "uri": "/abs/mixed.md" });
+    log["runs"][0]["tool"]["driver"]["rules"][0]["name"] =
+        log["runs"][0]["tool"]["driver"]["rules"][0]["id"].clone();
+    let findings = multitool_findings(&tool, &log.to_string(), "broken");
+    assert!(
+        findings.iter().any(|f| f.contains("SARIF1004"))
+            && findings.iter().any(|f| f.contains("SARIF1001")),
+        "{findings:#?}"
+    );
 }
 
 #[test]

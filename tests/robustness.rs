@@ -180,3 +180,285 @@ fn generated_documents_never_panic_and_spans_are_valid() {
         "the generator should provoke many findings, got {checked}"
     );
 }
+
+// The fuzz targets' invariants (fuzz/src/lib.rs), checked here on generated input so that
+// `cargo test` keeps them without a nightly compiler.
+#[allow(dead_code)]
+#[path = "../fuzz/src/lib.rs"]
+mod harness;
+
+mod properties {
+    use super::{FRAGMENTS, harness};
+    use draftlint::source::Format;
+    use proptest::prelude::*;
+
+    fn format() -> impl Strategy<Value = Format> {
+        prop_oneof![
+            Just(Format::Markdown),
+            Just(Format::Html),
+            Just(Format::Text)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_bytes_lint_fix_and_render_in_every_format(
+            data in proptest::collection::vec(any::<u8>(), 0..300),
+            format in format(),
+        ) {
+            harness::lint_fix_render(&data, format);
+        }
+
+        #[test]
+        fn fragment_documents_lint_fix_and_render_in_every_format(
+            parts in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..60),
+            format in format(),
+        ) {
+            harness::lint_fix_render(parts.concat().as_bytes(), format);
+        }
+
+        #[test]
+        fn mangled_rule_and_config_files_fail_cleanly(
+            cut in 0usize..2000,
+            insert in proptest::sample::select(FRAGMENTS),
+        ) {
+            let rule = include_str!("../rules/vague-link-text.toml");
+            let at = draftlint::span::floor_char_boundary(rule, cut);
+            harness::rule_file(format!("{}{insert}{}", &rule[..at], &rule[at..]).as_bytes());
+            let config = "fail-on = \"warning\"\nexclude = [\"drafts/**\"]\n[rules.unsourced-number]\nseverity = \"error\"\n";
+            let at = cut.min(config.len());
+            harness::config_file(format!("{}{insert}{}", &config[..at], &config[at..]).as_bytes());
+        }
+    }
+}
+
+mod limits {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    fn draftlint(args: &[&str], dir: &std::path::Path, stdin: &[u8]) -> (String, String, i32) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_draftlint"))
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The child may stop reading early (the size limit); a broken pipe is expected then.
+        let _ = child.stdin.take().unwrap().write_all(stdin);
+        let out = child.wait_with_output().unwrap();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+            out.status.code().unwrap(),
+        )
+    }
+
+    #[test]
+    fn stdin_and_files_over_the_limit_are_refused_while_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = vec![b'y'; 5000];
+        let (_, err, code) = draftlint(
+            &["check", "--no-config", "--max-file-size", "4K", "-"],
+            dir.path(),
+            &big,
+        );
+        assert_eq!(code, 2);
+        assert!(
+            err.contains(
+                "<stdin>: is over the 4 KiB limit; skipped (raise it with `--max-file-size`"
+            ),
+            "{err}"
+        );
+        std::fs::write(dir.path().join("big.txt"), &big).unwrap();
+        let (_, err, code) = draftlint(
+            &["check", "--no-config", "--max-file-size", "4K", "big.txt"],
+            dir.path(),
+            b"",
+        );
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("big.txt: is 4.9 KiB over the 4 KiB limit"),
+            "{err}"
+        );
+        let (_, err, _) = draftlint(
+            &["check", "--no-config", "--max-file-size", "lots", "big.txt"],
+            dir.path(),
+            b"",
+        );
+        assert!(err.contains("`lots` is not a size"), "{err}");
+    }
+
+    #[test]
+    fn a_flood_of_brackets_in_markdown_is_refused_with_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("flood.md"), "[".repeat(1_000_001)).unwrap();
+        let (_, err, code) = draftlint(&["check", "--no-config", "flood.md"], dir.path(), b"");
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("flood.md: has 1000001 Markdown markup characters"),
+            "{err}"
+        );
+        assert!(err.contains("--input-format text"), "{err}");
+    }
+
+    #[test]
+    fn utf16_is_linted_and_not_fixed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(
+            "Critics say it works. It it works.\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        std::fs::write(dir.path().join("utf16.txt"), &bytes).unwrap();
+        let (out, _, _) = draftlint(
+            &["check", "--no-config", "--format", "jsonl", "utf16.txt"],
+            dir.path(),
+            b"",
+        );
+        let rules: Vec<String> = out
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|d| {
+                format!(
+                    "{}:{}:{}",
+                    d["rule"].as_str().unwrap(),
+                    d["line"],
+                    d["column"]
+                )
+            })
+            .collect();
+        assert_eq!(rules, ["vague-attribution:1:1", "repeated-word:1:23"]);
+        let (_, err, _) = draftlint(
+            &["check", "--no-config", "--fix", "utf16.txt"],
+            dir.path(),
+            b"",
+        );
+        assert!(
+            err.contains(
+                "utf16.txt: not fixed: it is UTF-16LE and --fix only rewrites UTF-8 files"
+            ),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(dir.path().join("utf16.txt")).unwrap(), bytes);
+    }
+
+    #[test]
+    fn legacy_encodings_need_a_label_or_a_meta_charset() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("latin1.txt"),
+            b"Critics say the caf\xe9 is open.\n",
+        )
+        .unwrap();
+        let (_, err, code) = draftlint(&["check", "--no-config", "latin1.txt"], dir.path(), b"");
+        assert_eq!(code, 2);
+        assert!(err.contains("name it with `--encoding`"), "{err}");
+        let (out, _, _) = draftlint(
+            &[
+                "check",
+                "--no-config",
+                "--encoding",
+                "latin1",
+                "--format",
+                "jsonl",
+                "latin1.txt",
+            ],
+            dir.path(),
+            b"",
+        );
+        assert!(out.contains("\"matched\":\"Critics say\""), "{out}");
+        std::fs::write(
+            dir.path().join("page.html"),
+            b"<html><head><meta charset=\"windows-1252\"></head><body><p>Critics say the caf\xe9 is open.</p></body></html>",
+        )
+        .unwrap();
+        let (out, err, _) = draftlint(
+            &["check", "--no-config", "--format", "jsonl", "page.html"],
+            dir.path(),
+            b"",
+        );
+        assert!(out.contains("\"matched\":\"Critics say\""), "{out}{err}");
+        let (_, err, _) = draftlint(
+            &["check", "--no-config", "--encoding", "klingon", "page.html"],
+            dir.path(),
+            b"",
+        );
+        assert!(err.contains("unknown encoding `klingon`"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_loops_are_named_and_walks_count_skipped_links() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("loop.md", dir.path().join("loop.md")).unwrap();
+        let (_, err, code) = draftlint(&["check", "--no-config", "loop.md"], dir.path(), b"");
+        assert_eq!(code, 2);
+        assert!(err.contains("loop.md: is a symbolic link loop"), "{err}");
+        std::fs::create_dir(dir.path().join("site")).unwrap();
+        std::fs::write(dir.path().join("real.md"), "Critics say so.\n").unwrap();
+        std::os::unix::fs::symlink("../real.md", dir.path().join("site/link.md")).unwrap();
+        let (out, _, _) = draftlint(&["check", "--no-config", "site"], dir.path(), b"");
+        assert!(
+            out.contains(
+                "no findings in 0 files checked; 1 symbolic link skipped (--follow follows them)"
+            ),
+            "{out}"
+        );
+        let (_, err, _) = draftlint(
+            &["check", "--no-config", "--format", "json", "site"],
+            dir.path(),
+            b"",
+        );
+        assert!(
+            err.contains("note: 1 symbolic link skipped (use --follow"),
+            "{err}"
+        );
+        let (out, err, _) = draftlint(
+            &["check", "--no-config", "--follow", "site"],
+            dir.path(),
+            b"",
+        );
+        assert!(out.contains("in 1 file checked"), "{out}");
+        assert!(!err.contains("skipped"), "{err}");
+    }
+
+    #[test]
+    fn a_line_with_many_findings_shows_ten_and_counts_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("numbers.txt"), "1,000 ".repeat(3000)).unwrap();
+        let (out, _, code) = draftlint(
+            &["check", "--no-config", "--color", "never", "numbers.txt"],
+            dir.path(),
+            b"",
+        );
+        assert_eq!(code, 0);
+        assert_eq!(out.matches("warning[unsourced-number]").count(), 10);
+        assert!(
+            out.contains(
+                "… and 2990 more on this line (numbers.txt:1); `--format json` lists every finding"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.ends_with("0 errors, 3000 warnings, 0 infos in 1 file checked\n"),
+            "{out}"
+        );
+        // Snippets of a long line are cut around the finding.
+        assert!(out.contains(" --> numbers.txt:1:55\n"), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
+        let (json, _, _) = draftlint(
+            &["check", "--no-config", "--format", "json", "numbers.txt"],
+            dir.path(),
+            b"",
+        );
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let diagnostics = json["diagnostics"].as_array().unwrap();
+        assert_eq!(diagnostics.len(), 3000);
+        assert_eq!(diagnostics[2999]["column"], 17995);
+    }
+}

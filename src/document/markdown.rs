@@ -58,13 +58,8 @@ pub(super) fn parse(doc: &mut Document<'_>) {
         | Options::ENABLE_DEFINITION_LIST;
     let mut broken: Vec<BrokenReference> = Vec::new();
     let callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
-        // `[text]` alone is ordinary bracketed prose ("[Insert quote]"); only explicit
-        // references (`[text][label]`, `[text][]`) promise a definition.
-        if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
-            broken.push(BrokenReference {
-                span: link.span.clone().into(),
-                label: link.reference.to_string(),
-            });
+        if let Some(reference) = broken_reference(source, &link) {
+            broken.push(reference);
         }
         None
     };
@@ -76,6 +71,7 @@ pub(super) fn parse(doc: &mut Document<'_>) {
         .collect();
 
     let mut st = State::default();
+    let mut footnotes = Vec::new();
     for (event, range) in parser.into_offset_iter() {
         let span: Span = range.into();
         if st.skip_depth > 0 {
@@ -92,6 +88,9 @@ pub(super) fn parse(doc: &mut Document<'_>) {
             Event::Start(tag) => start(doc, &mut st, tag, span, &definitions),
             Event::End(tag) => end(doc, &mut st, tag, span),
             Event::Text(text) => {
+                if let Some(footnote) = undefined_footnote(source, span) {
+                    footnotes.push(footnote);
+                }
                 if let Some(image) = st.image.as_mut() {
                     image.alt.push_str(&text);
                 } else {
@@ -128,7 +127,71 @@ pub(super) fn parse(doc: &mut Document<'_>) {
         }
     }
     finish_block(doc, &mut st);
+    broken.extend(footnotes);
+    broken.sort_by_key(|b| b.span);
     doc.broken_references = broken;
+}
+
+/// Whether an unresolved `[…]` promised a definition, and what to report.
+///
+/// `[text]` alone is ordinary bracketed prose ("[Insert quote]"); explicit references
+/// (`[text][label]`, `[text][]`) and image shortcuts (`![alt]`, never prose) promise a
+/// definition. `(text)[https://…]` is a link written back to front: reported whole, with the
+/// URL as its label. pulldown-cmark reads `[text]\[label]` as a full reference although the
+/// backslash escapes the second bracket; that is not a reference.
+fn broken_reference(source: &str, link: &BrokenLink<'_>) -> Option<BrokenReference> {
+    let span: Span = link.span.clone().into();
+    let written = source.get(span.range())?;
+    let label = link.reference.to_string();
+    match link.link_type {
+        LinkType::Reference | LinkType::Collapsed => {
+            let label_open = written.rfind('[')?;
+            (!written[..label_open].ends_with('\\')).then_some(BrokenReference { span, label })
+        }
+        // `![alt](…)` whose destination did not parse (often a template, `({{ image }})`) is not
+        // a reference: other checks look at link syntax.
+        LinkType::Shortcut if written.starts_with('!') => {
+            (!source[span.end..].starts_with('(')).then_some(BrokenReference { span, label })
+        }
+        LinkType::Shortcut => {
+            let looks_like_url = ["http://", "https://", "www.", "mailto:", "/", "#"]
+                .iter()
+                .any(|p| label.starts_with(p));
+            let before = &source[..span.start];
+            if !looks_like_url || !before.ends_with(')') {
+                return None;
+            }
+            // The `(` that opens the reversed text, on the same line.
+            let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+            let open = line[..line.len() - 1].rfind('(')?;
+            let start = span.start - (line.len() - open);
+            Some(BrokenReference {
+                span: Span::new(start, span.end),
+                label,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `[^label]` written where no footnote `label` is defined: pulldown-cmark leaves it as the text
+/// `[`, `^label`, `]` (a defined one is a footnote reference event).
+fn undefined_footnote(source: &str, span: Span) -> Option<BrokenReference> {
+    if source.get(span.range()) != Some("[") {
+        return None;
+    }
+    let rest = &source[span.end..];
+    let label = rest.strip_prefix('^')?;
+    let end = label.find(']')?;
+    let label = &label[..end];
+    let definition = rest[1 + end + 1..].starts_with(':');
+    if label.is_empty() || definition || label.contains(|c: char| c.is_whitespace() || c == '[') {
+        return None;
+    }
+    Some(BrokenReference {
+        span: Span::new(span.start, span.end + 1 + end + 1),
+        label: format!("^{label}"),
+    })
 }
 
 fn collect_comment(doc: &mut Document<'_>, html: &str, span: Span) {

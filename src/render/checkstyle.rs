@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::FileView;
-use crate::lint::FileReport;
+use crate::lint::{FileReport, Linted};
 
 /// Escapes text for an XML attribute value.
 pub fn escape(text: &str) -> String {
@@ -26,31 +26,35 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write_head(out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<checkstyle version="4.3">"#)?;
-    for report in reports {
-        let Ok(linted) = &report.outcome else {
-            continue;
-        };
-        // Clean files are listed too: checkstyle consumers count them as checked.
-        writeln!(out, r#"  <file name="{}">"#, escape(&report.input.display))?;
-        if !linted.diagnostics.is_empty() {
-            let file = FileView::new(report, linted);
-            for d in file.diagnostics {
-                let at = file.locate(d.span);
-                writeln!(
-                    out,
-                    r#"    <error line="{}" column="{}" severity="{}" message="{}" source="draftlint.{}"/>"#,
-                    at.start.line,
-                    at.start.column,
-                    d.severity.as_str(),
-                    escape(&d.message),
-                    escape(&d.rule),
-                )?;
-            }
+    writeln!(out, r#"<checkstyle version="4.3">"#)
+}
+
+pub(super) fn write_file(
+    report: &FileReport,
+    linted: &Linted,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, r#"  <file name="{}">"#, escape(&report.input.display))?;
+    if !linted.diagnostics.is_empty() {
+        let file = FileView::new(report, linted);
+        for d in file.diagnostics {
+            let at = file.locate(d.span);
+            writeln!(
+                out,
+                r#"    <error line="{}" column="{}" severity="{}" message="{}" source="draftlint.{}"/>"#,
+                at.start.line,
+                at.start.column,
+                d.severity.as_str(),
+                escape(&d.message),
+                escape(&d.rule),
+            )?;
         }
-        writeln!(out, "  </file>")?;
     }
+    writeln!(out, "  </file>")
+}
+
+pub(super) fn write_tail(out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "</checkstyle>")
 }

@@ -3,9 +3,8 @@
 
 use std::io::{self, Write};
 
-use super::files_with_findings;
+use super::FileView;
 use crate::diagnostic::Severity;
-use crate::lint::FileReport;
 
 /// Escapes a command's message: `%`, CR and LF.
 pub fn escape_data(text: &str) -> String {
@@ -19,27 +18,25 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    for file in files_with_findings(reports) {
-        for d in file.diagnostics {
-            let at = file.locate(d.span);
-            let command = match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            };
-            writeln!(
-                out,
-                "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
-                escape_property(file.path),
-                at.start.line,
-                at.end.line,
-                at.start.column,
-                at.end.column,
-                escape_property(&format!("draftlint {}", d.rule)),
-                escape_data(&d.message),
-            )?;
-        }
+pub(super) fn write_file(file: &FileView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for d in file.diagnostics {
+        let at = file.locate(d.span);
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        writeln!(
+            out,
+            "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
+            escape_property(file.path),
+            at.start.line,
+            at.end.line,
+            at.start.column,
+            at.end.column,
+            escape_property(&format!("draftlint {}", d.rule)),
+            escape_data(&d.message),
+        )?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::{KindError, documented_kind, phrase_pattern};
 use crate::diagnostic::Diagnostic;
-use crate::document::{Block, BlockKind, Document, Link, LinkKind};
+use crate::document::{Block, BlockKind, BrokenReference, Document, Link, LinkKind};
 use crate::rules::load::build_rule;
 use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
 use crate::span::Span;
@@ -59,8 +59,11 @@ documented_kind! {
     ///   empty link text, links whose only content is an image without alt text (an HTML link
     ///   named by `aria-label`, `aria-labelledby`, `title`, alt text or an SVG `<title>` has a
     ///   name, as screen readers compute it);
-    /// - reference links whose label has no definition (`[text][ref]`), and link syntax that
-    ///   did not parse (`[text] (url)`, `[text](https://a.b/c d)`, `text](url)`);
+    /// - reference links whose label has no definition (`[text][ref]`), image references and
+    ///   footnotes with no definition (`![map]`, `[^2]`), links written back to front
+    ///   (`(text)[https://…]`), and link syntax that did not parse (`[text] (url)`,
+    ///   `[text](https://a.b/c d)`, `text](url)`). Escaped brackets (`[text]\[not a link]`)
+    ///   are prose;
     /// - destinations that cannot work: a misspelt scheme (`htps://`, `http//`), a bare domain
     ///   without scheme (`www.example.com/page`), spaces, `javascript:`, placeholders;
     /// - in prose, words that promise a link that is not there ("click here" outside a link).
@@ -445,6 +448,40 @@ fn publisher_of(block: &Block) -> Option<&str> {
     (proper_name && headline).then_some(publisher)
 }
 
+/// What is wrong with an unresolved reference: a missing footnote, image or link definition,
+/// or a link written back to front.
+fn broken_reference(source: &str, broken: &BrokenReference) -> Finding {
+    let written = source.get(broken.span.range()).unwrap_or("");
+    let label = &broken.label;
+    let (problem, help) = if let Some(note) = label.strip_prefix('^') {
+        (
+            format!("footnote [^{note}] has no definition"),
+            "add the note on a line of its own, `[^label]: …`, or remove the marker",
+        )
+    } else if written.starts_with('!') {
+        (
+            format!("image reference \"{label}\" has no definition"),
+            "add a definition line `[label]: image.png` or write `![alt](image.png)`",
+        )
+    } else if written.starts_with('(') {
+        (
+            format!("link written back to front: \"{}\"", short(written)),
+            "write the text in brackets, then the URL in parentheses: `[text](https://…)`",
+        )
+    } else {
+        (
+            format!("reference link label \"{label}\" has no definition"),
+            "add a definition line `[label]: https://…` or use an inline link",
+        )
+    };
+    Finding {
+        span: broken.span,
+        problem,
+        help,
+        related: None,
+    }
+}
+
 impl Check for BrokenLink {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let mut findings = Vec::new();
@@ -452,15 +489,7 @@ impl Check for BrokenLink {
             self.check_link(doc, link, &mut findings);
         }
         for broken in &doc.broken_references {
-            findings.push(Finding {
-                span: broken.span,
-                problem: format!(
-                    "reference link label \"{}\" has no definition",
-                    broken.label
-                ),
-                help: "add a definition line `[label]: https://…` or use an inline link",
-                related: None,
-            });
+            findings.push(broken_reference(doc.source, broken));
         }
         for item in self.source_items(doc) {
             let block = &doc.blocks[item];

@@ -56,8 +56,9 @@ documented_kind! {
     /// ## What it does
     /// Finds link text that does not say where the link goes: "click here", "here", "read
     /// more", "this link", and (with `flag-url-text`) a bare URL or file name as the text.
-    /// The whole link text is compared, so "the council's budget, published here" linked on
-    /// "budget" is fine.
+    /// The whole link text is compared, without case or surrounding punctuation and with
+    /// hyphens and underscores read as spaces ("Click here!!!", "click-here", "read_more"), so
+    /// "the council's budget, published here" linked on "budget" is fine.
     ///
     /// Parameters (`[params]`): `vague-texts`, `flag-url-text` (default true), `autolinks`
     /// (`allow`, `allow-in-lists` (default), `report`). The message may use `{match}`.
@@ -95,8 +96,10 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
 
 fn normalise(text: &str) -> String {
     // Inline code stays (as its placeholder): "`view all` link" is not just "link".
+    // Hyphens, underscores and dashes join words as spaces do: "click-here", "read_more".
     text.trim_matches(|c: char| !c.is_alphanumeric() && c != PLACEHOLDER)
-        .split_whitespace()
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '_' | '‐' | '–' | '—'))
+        .filter(|word| !word.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
