@@ -56,12 +56,16 @@ enum Command {
         /// A folder of rule files to test instead of the built-in rules.
         dir: Option<PathBuf>,
     },
+    /// Serve a local page to paste drafts into and see their findings, and a JSON API.
+    Serve(ServeArgs),
     /// Write a commented starter `draftlint.toml` in the current folder.
     Init {
         /// Overwrite an existing draftlint.toml.
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server on stdin/stdout, for editors (see README, "Editors").
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +73,9 @@ struct RulesArgs {
     /// Add the rule files of DIR (repeatable); a rule with a built-in id replaces it.
     #[arg(long = "rules", value_name = "DIR")]
     rule_dirs: Vec<PathBuf>,
+    /// Also run the Vale styles this `.vale.ini` names (overrides `vale-config` in draftlint.toml).
+    #[arg(long, value_name = "PATH")]
+    vale_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +120,41 @@ struct CheckArgs {
     /// With --fix, print a unified diff instead of writing.
     #[arg(long, requires = "fix")]
     diff: bool,
+    /// Report suppression comments that suppress nothing.
+    #[arg(long)]
+    report_unused_suppressions: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// A folder whose drafts the page lists and opens (read-only).
+    path: Option<PathBuf>,
+    /// Port to listen on; 0 lets the system pick a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Address to listen on. Anything but loopback exposes the page (and PATH) to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// The largest request body and served draft, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::serve::DEFAULT_BODY_LIMIT)]
+    max_body: usize,
+    /// Run only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    only: Vec<String>,
+    /// Do not run these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    disable: Vec<String>,
+    #[command(flatten)]
+    rules: RulesArgs,
+    /// Use this config file instead of the discovered draftlint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore draftlint.toml files.
+    #[arg(long)]
+    no_config: bool,
     /// Report suppression comments that suppress nothing.
     #[arg(long)]
     report_unused_suppressions: bool,
@@ -192,8 +234,55 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Rules(args) => list_rules(&args),
         Command::Explain { rule, rules } => explain(&rule, &rules),
         Command::TestRules { dir } => test_rules(dir.as_deref()),
+        Command::Serve(args) => serve(args),
         Command::Init { force } => init(force),
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => Ok(EXIT_CLEAN),
+            // The protocol asks for status 1 when `exit` comes without `shutdown`.
+            Err(crate::lsp::LspError::ExitWithoutShutdown) => Ok(1),
+            Err(err) => Err(err.into()),
+        },
     }
+}
+
+fn serve(args: ServeArgs) -> Result<u8> {
+    let options = EngineOptions {
+        config: config_source(args.no_config, args.config.as_deref())?,
+        rule_dirs: args.rules.rule_dirs.clone(),
+        only: args.only.clone(),
+        disable: args.disable.clone(),
+        report_unused_suppressions: args.report_unused_suppressions,
+        vale_config: args.rules.vale_config.clone(),
+    };
+    let engine = Engine::new(&options)?;
+    show_vale_problems(&engine.warnings, &engine.broken_rules);
+    if !args.host.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this address can use the page{}",
+            args.host,
+            if args.path.is_some() {
+                " and read the drafts it serves"
+            } else {
+                ""
+            }
+        );
+    }
+    let running = crate::serve::start(
+        engine,
+        crate::serve::ServeOptions {
+            addr: std::net::SocketAddr::new(args.host, args.port),
+            root: args.path,
+            body_limit: args.max_body,
+        },
+    )?;
+    let url = running.url();
+    println!("draftlint serve: {url}");
+    io::stdout().flush()?;
+    if args.open {
+        crate::serve::open_browser(&url);
+    }
+    running.wait()?;
+    Ok(EXIT_CLEAN)
 }
 
 fn init(force: bool) -> Result<u8> {
@@ -210,28 +299,34 @@ fn init(force: bool) -> Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-fn engine_options(args: &CheckArgs) -> Result<EngineOptions> {
+/// Where the config comes from, for `--no-config` and `--config FILE`.
+fn config_source(no_config: bool, file: Option<&Path>) -> Result<ConfigSource> {
     let cwd = std::env::current_dir().context("cannot read the working folder")?;
-    let config = if args.no_config {
+    Ok(if no_config {
         ConfigSource::Ignore(cwd)
-    } else if let Some(path) = &args.config {
-        ConfigSource::File(path.clone())
+    } else if let Some(path) = file {
+        ConfigSource::File(path.to_path_buf())
     } else {
         ConfigSource::Discover(cwd)
-    };
+    })
+}
+
+fn engine_options(args: &CheckArgs) -> Result<EngineOptions> {
     Ok(EngineOptions {
-        config,
+        config: config_source(args.no_config, args.config.as_deref())?,
         rule_dirs: args.rules.rule_dirs.clone(),
         only: args.only.clone(),
         disable: args.disable.clone(),
         report_unused_suppressions: args.report_unused_suppressions,
+        vale_config: args.rules.vale_config.clone(),
     })
 }
 
 fn check(args: CheckArgs) -> Result<u8> {
     let engine = Engine::new(&engine_options(&args)?)?;
 
-    let mut exit = EXIT_CLEAN;
+    let vale_broken = show_vale_problems(&engine.warnings, &engine.broken_rules);
+    let mut exit = if vale_broken { EXIT_ERROR } else { EXIT_CLEAN };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -362,8 +457,28 @@ fn fix_file(
     }
 }
 
+/// Adds the rules of a Vale configuration and shows what it skipped and the rule files that
+/// could not be used (the others still run). Returns whether a rule file was broken.
+fn add_vale(path: &Path, rules: &mut RuleSet) -> Result<bool> {
+    let vale = engine::add_vale(path, rules)?;
+    Ok(show_vale_problems(&vale.warnings, &vale.errors))
+}
+
+fn show_vale_problems(warnings: &[String], errors: &[RuleError]) -> bool {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    for err in errors {
+        eprintln!("{}", render_rule_error(err));
+    }
+    !errors.is_empty()
+}
+
 fn list_rules(args: &RulesArgs) -> Result<u8> {
-    let rules = RuleSet::load(&args.rule_dirs)?;
+    let mut rules = RuleSet::load(&args.rule_dirs)?;
+    if let Some(path) = &args.vale_config {
+        add_vale(path, &mut rules)?;
+    }
     let mut out = io::BufWriter::new(io::stdout().lock());
     let widest = |field: fn(&RuleMeta) -> &str| {
         rules
@@ -394,7 +509,10 @@ fn first_line(text: &str) -> &str {
 }
 
 fn explain(id: &str, args: &RulesArgs) -> Result<u8> {
-    let rules = RuleSet::load(&args.rule_dirs)?;
+    let mut rules = RuleSet::load(&args.rule_dirs)?;
+    if let Some(path) = &args.vale_config {
+        add_vale(path, &mut rules)?;
+    }
     let Some(rule) = rules.get(id) else {
         anyhow::bail!("unknown rule `{id}` (see `draftlint rules`)");
     };

@@ -49,6 +49,9 @@ struct ConfigFile {
     fail_on: Option<Severity>,
     #[serde(default, rename = "override")]
     overrides: Vec<OverrideFile>,
+    /// A `.vale.ini` whose styles also run.
+    #[serde(default)]
+    vale_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +86,10 @@ pub struct Config {
     exclude: Option<GlobSet>,
     pub fail_on: Option<Severity>,
     pub overrides: Vec<Override>,
+    /// The `.vale.ini` the file names (`vale-config`), relative paths resolved.
+    pub vale_config: Option<PathBuf>,
+    /// Which Vale rules apply to which files, once a Vale configuration is loaded.
+    pub vale: Option<std::sync::Arc<crate::rules::vale::ValeFiles>>,
 }
 
 impl Config {
@@ -159,6 +166,7 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, ConfigError>>()?;
+        let vale_config = file.vale_config.map(|p| root.join(p));
         Ok(Config {
             path: Some(path.to_path_buf()),
             rule_dirs: file.rules.iter().map(|d| root.join(d)).collect(),
@@ -169,6 +177,8 @@ impl Config {
             exclude,
             fail_on: file.fail_on,
             overrides,
+            vale_config,
+            vale: None,
         })
     }
 
@@ -201,6 +211,9 @@ impl Config {
 
     /// Applies severity settings and per-glob overrides to one file's diagnostics.
     pub fn adjust(&self, path: Option<&Path>, diagnostics: &mut Vec<Diagnostic>) {
+        if let Some(vale) = &self.vale {
+            vale.adjust(path, diagnostics);
+        }
         let applicable: Vec<&Override> = match path {
             Some(path) if !self.overrides.is_empty() => {
                 let rel = self.relative(path);
@@ -262,6 +275,10 @@ pub const STARTER: &str = r#"# draftlint configuration. draftlint uses the first
 # Run only these rules, or run all but these. `draftlint rules` lists the ids.
 # only = ["unsourced-number", "broken-link-text"]
 # disable = ["filler-phrase"]
+
+# Also run the Vale styles of a .vale.ini (never picked up unless named here or with
+# --vale-config).
+# vale-config = ".vale.ini"
 
 # Never lint these paths.
 exclude = ["node_modules/**", "vendor/**"]

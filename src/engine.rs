@@ -16,6 +16,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix;
 use crate::lint::{self, FileReport, Input, Settings};
 use crate::rules::kinds::KINDS;
+use crate::rules::vale::{ValeError, ValeFiles};
 use crate::rules::{Rule, RuleError, RuleSet, testing};
 use crate::source::Format;
 
@@ -41,6 +42,8 @@ pub struct EngineOptions {
     /// Rules not to run, besides the config's `disable`.
     pub disable: Vec<String>,
     pub report_unused_suppressions: bool,
+    /// A `.vale.ini` whose styles run too (else the config's `vale-config`, if any).
+    pub vale_config: Option<PathBuf>,
 }
 
 impl EngineOptions {
@@ -52,6 +55,7 @@ impl EngineOptions {
             only: Vec::new(),
             disable: Vec::new(),
             report_unused_suppressions: false,
+            vale_config: None,
         }
     }
 }
@@ -67,6 +71,9 @@ pub enum EngineError {
     /// An unknown rule id in `--only`, `--disable` or the config.
     #[error("{0}")]
     Selection(String),
+    /// A `.vale.ini` that cannot be used at all.
+    #[error(transparent)]
+    Vale(#[from] ValeError),
 }
 
 /// How to walk folders.
@@ -101,12 +108,16 @@ pub struct Engine {
     pub rules: RuleSet,
     pub config: Config,
     report_unused_suppressions: bool,
+    /// What a Vale configuration skipped or ignored, for the frontend to show.
+    pub warnings: Vec<String>,
+    /// Vale rule files that could not be used; the other rules run.
+    pub broken_rules: Vec<RuleError>,
 }
 
 impl Engine {
     /// Loads the config, the built-in and configured rules, and keeps the selected ones.
     pub fn new(options: &EngineOptions) -> Result<Engine, EngineError> {
-        let config = match &options.config {
+        let mut config = match &options.config {
             ConfigSource::Discover(folder) => Config::discover(folder)?,
             ConfigSource::File(path) => Config::load(path)?,
             ConfigSource::Ignore(root) => Config::empty(root.clone()),
@@ -114,6 +125,11 @@ impl Engine {
         let mut rule_dirs = config.rule_dirs.clone();
         rule_dirs.extend(options.rule_dirs.iter().cloned());
         let mut rules = RuleSet::load(&rule_dirs)?;
+        let mut vale = Vale::default();
+        if let Some(path) = options.vale_config.as_ref().or(config.vale_config.as_ref()) {
+            vale = add_vale(path, &mut rules)?;
+            config.vale = vale.files.take().map(std::sync::Arc::new);
+        }
         if let Some(unknown) = config.rule_ids().find(|id| !rules.known_ids.contains(*id)) {
             let path = config
                 .path
@@ -137,6 +153,8 @@ impl Engine {
             rules,
             config,
             report_unused_suppressions: options.report_unused_suppressions,
+            warnings: vale.warnings,
+            broken_rules: vale.errors,
         })
     }
 
@@ -251,6 +269,27 @@ impl Engine {
     pub fn explain(&self, id: &str) -> Option<String> {
         self.rules.get(id).map(explain)
     }
+}
+
+/// A Vale configuration added to a rule set.
+#[derive(Debug, Default)]
+pub struct Vale {
+    /// Which Vale rules apply to which files (taken by the config).
+    pub files: Option<ValeFiles>,
+    pub warnings: Vec<String>,
+    pub errors: Vec<RuleError>,
+}
+
+/// Adds the rules of a `.vale.ini` to `rules`: the ones that load run, the broken ones and
+/// what was skipped are returned for the frontend to show.
+pub fn add_vale(path: &Path, rules: &mut RuleSet) -> Result<Vale, ValeError> {
+    let mut setup = crate::rules::vale::load(path)?;
+    setup.add_to(rules);
+    Ok(Vale {
+        files: Some(setup.files),
+        warnings: setup.warnings,
+        errors: setup.errors,
+    })
 }
 
 /// Whether a file met in a folder walk is a draft (by extension).

@@ -130,6 +130,76 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// The unit an editor counts columns in: LSP's `positionEncoding` (UTF-16 unless the client
+/// offers another), where draftlint's own printers count characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnUnit {
+    Utf8,
+    Utf16,
+    Utf32,
+}
+
+impl ColumnUnit {
+    fn width(self, c: char) -> usize {
+        match self {
+            ColumnUnit::Utf8 => c.len_utf8(),
+            ColumnUnit::Utf16 => c.len_utf16(),
+            ColumnUnit::Utf32 => 1,
+        }
+    }
+}
+
+/// The 0-based line and 0-based column (in `unit`s) of a byte offset: an LSP position. An
+/// offset inside a character counts as that character; past the end, as the end.
+pub fn line_column(
+    index: &LineIndex,
+    text: &str,
+    offset: usize,
+    unit: ColumnUnit,
+) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset);
+    let line = index.line_of(offset);
+    let start = index.line_start(line);
+    let column = match unit {
+        ColumnUnit::Utf8 => offset - start,
+        _ => text[start..offset].chars().map(|c| unit.width(c)).sum(),
+    };
+    (line, column)
+}
+
+/// The byte offset of a 0-based line and column (in `unit`s). As the LSP asks, a line past
+/// the end means the end of the text and a column past the line's end means its end (before
+/// the line break); a column inside a character (half a surrogate pair) means its start.
+pub fn offset_of(
+    index: &LineIndex,
+    text: &str,
+    line: usize,
+    column: usize,
+    unit: ColumnUnit,
+) -> usize {
+    if line >= index.line_count() {
+        return text.len();
+    }
+    let start = index.line_start(line);
+    let end = if line + 1 < index.line_count() {
+        index.line_start(line + 1)
+    } else {
+        text.len()
+    };
+    let content = text[start..end]
+        .trim_end_matches('\n')
+        .trim_end_matches('\r');
+    let mut counted = 0;
+    for (at, c) in content.char_indices() {
+        let next = counted + unit.width(c);
+        if next > column {
+            return start + at;
+        }
+        counted = next;
+    }
+    start + content.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +225,53 @@ mod tests {
         let t = text.find("two").unwrap();
         let lines = index.lines_around(text, Span::new(t, t + 3));
         assert_eq!(&text[lines.range()], "two");
+    }
+
+    /// Every LSP position round-trips to its byte offset, in every unit, through accents,
+    /// CJK, emoji (a surrogate pair in UTF-16) and CRLF line ends.
+    #[test]
+    fn lsp_positions_in_every_unit() {
+        let text = "café 北京 🌍 end\r\nnext\n";
+        let index = LineIndex::new(text);
+        let end = text.find("end").unwrap();
+        assert_eq!(line_column(&index, text, end, ColumnUnit::Utf8), (0, 18));
+        assert_eq!(line_column(&index, text, end, ColumnUnit::Utf16), (0, 11));
+        assert_eq!(line_column(&index, text, end, ColumnUnit::Utf32), (0, 10));
+        let next = text.find("next").unwrap();
+        for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Utf32] {
+            assert_eq!(line_column(&index, text, next, unit), (1, 0));
+            for (offset, _) in text.char_indices() {
+                let (line, column) = line_column(&index, text, offset, unit);
+                // The `\n` of a CRLF is not a position an editor can name: it maps to the `\r`.
+                let expected = if text[..offset].ends_with('\r') {
+                    offset - 1
+                } else {
+                    offset
+                };
+                assert_eq!(
+                    offset_of(&index, text, line, column, unit),
+                    expected,
+                    "{unit:?} {offset}"
+                );
+            }
+        }
+        // Half a surrogate pair is the emoji's start; a column past the line is its end
+        // (before CRLF); a line past the text is the end.
+        let globe = text.find('🌍').unwrap();
+        assert_eq!(offset_of(&index, text, 0, 9, ColumnUnit::Utf16), globe);
+        assert_eq!(
+            offset_of(&index, text, 0, 99, ColumnUnit::Utf16),
+            text.find('\r').unwrap()
+        );
+        assert_eq!(offset_of(&index, text, 9, 0, ColumnUnit::Utf16), text.len());
+        // An offset inside a character counts as that character.
+        assert_eq!(
+            line_column(&index, text, globe + 2, ColumnUnit::Utf16),
+            (0, 8)
+        );
+        assert_eq!(
+            line_column(&index, text, text.len() + 5, ColumnUnit::Utf16),
+            (2, 0)
+        );
     }
 }

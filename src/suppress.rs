@@ -2,6 +2,11 @@
 //! `<!-- draftlint-disable-next-line rule -->`, and in plain text a line
 //! `draftlint-disable-next-line rule`.
 //!
+//! Vale's comments are honoured beside them, so a team's existing drafts keep working:
+//! `<!-- vale off -->` … `<!-- vale on -->` silences the Vale rules (ids `Style.Rule`, never
+//! draftlint's own), and `<!-- vale Style.Rule = NO -->` … `<!-- vale Style.Rule = YES -->`
+//! one rule (or, naming a style, all of its rules). They may name rules that are not loaded.
+//!
 //! Suppressions live in the draft, next to the text they excuse, so a reviewer sees them. A
 //! suppression naming an unknown rule is reported (a typo must not silently disable nothing),
 //! and with `--report-unused-suppressions` so is one that suppresses nothing.
@@ -24,12 +29,59 @@ struct Suppression {
     /// The bytes it covers.
     covers: Span,
     used: bool,
+    /// Written as a Vale comment.
+    vale: bool,
 }
 
 enum Directive {
     Disable(Vec<String>),
     Enable(Vec<String>),
     DisableNextLine(Vec<String>),
+    /// `vale off`, `vale Style.Rule = NO` (the rules; empty: every Vale rule).
+    ValeOff(Vec<String>),
+    /// `vale on`, `vale Style.Rule = YES` (the rules; empty: every Vale suppression ends).
+    ValeOn(Vec<String>),
+}
+
+/// A Vale comment's directive: `off`, `on`, or `Style.Rule = NO|YES` switches (comma-separated).
+fn parse_vale(body: &str) -> Option<Directive> {
+    let rest = body.strip_prefix("vale")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    match rest.trim() {
+        "off" => return Some(Directive::ValeOff(Vec::new())),
+        "on" => return Some(Directive::ValeOn(Vec::new())),
+        _ => {}
+    }
+    let (mut off, mut on) = (Vec::new(), Vec::new());
+    for switch in rest.split(',') {
+        let (name, value) = switch.split_once('=')?;
+        let name = name.trim().to_string();
+        match value.trim().to_ascii_uppercase().as_str() {
+            "NO" => off.push(name),
+            "YES" => on.push(name),
+            _ => return None,
+        }
+    }
+    match (off.is_empty(), on.is_empty()) {
+        (false, true) => Some(Directive::ValeOff(off)),
+        (true, false) => Some(Directive::ValeOn(on)),
+        _ => None,
+    }
+}
+
+/// Whether a suppression's rule list covers a rule id.
+fn names(suppression: &Suppression, id: &str) -> bool {
+    if suppression.vale {
+        // Vale comments reach Vale rules only: by id, by style, or all of them.
+        let is_vale = id.contains('.');
+        let style = id.split('.').next().unwrap_or(id);
+        return is_vale
+            && (suppression.rules.is_empty()
+                || suppression.rules.iter().any(|r| r == id || r == style));
+    }
+    suppression.rules.is_empty() || suppression.rules.iter().any(|r| r == id)
 }
 
 fn parse(comment: &str) -> Option<Directive> {
@@ -46,6 +98,7 @@ fn parse(comment: &str) -> Option<Directive> {
         .map(str::to_string)
         .collect();
     match word {
+        "vale" => parse_vale(body),
         "draftlint-disable" => Some(Directive::Disable(rules)),
         "draftlint-enable" => Some(Directive::Enable(rules)),
         "draftlint-disable-next-line" => Some(Directive::DisableNextLine(rules)),
@@ -71,8 +124,9 @@ pub fn apply(
         let Some(directive) = parse(&comment.text) else {
             continue;
         };
-        let named = match &directive {
+        let named: &[String] = match &directive {
             Directive::Disable(r) | Directive::Enable(r) | Directive::DisableNextLine(r) => r,
+            Directive::ValeOff(_) | Directive::ValeOn(_) => &[],
         };
         for rule in named.iter().filter(|r| !known.contains(*r)) {
             meta.push(
@@ -93,13 +147,37 @@ pub fn apply(
                     rules,
                     covers: Span::new(comment.span.end, doc.source.len()),
                     used: false,
+                    vale: false,
+                });
+            }
+            Directive::ValeOff(rules) => {
+                open.push(suppressions.len());
+                suppressions.push(Suppression {
+                    comment: comment.span,
+                    rules,
+                    covers: Span::new(comment.span.end, doc.source.len()),
+                    used: false,
+                    vale: true,
+                });
+            }
+            Directive::ValeOn(rules) => {
+                // `vale on` ends every Vale suppression; `Style.Rule = YES` the ones naming it.
+                open.retain(|&i| {
+                    let s = &mut suppressions[i];
+                    let closes =
+                        s.vale && (rules.is_empty() || s.rules.iter().any(|r| rules.contains(r)));
+                    if closes {
+                        s.covers.end = comment.span.start;
+                    }
+                    !closes
                 });
             }
             Directive::Enable(rules) => {
                 // Close the disables this enable names (all of them when it names none).
                 open.retain(|&i| {
                     let s = &mut suppressions[i];
-                    let closes = rules.is_empty() || s.rules.iter().any(|r| rules.contains(r));
+                    let closes =
+                        !s.vale && (rules.is_empty() || s.rules.iter().any(|r| rules.contains(r)));
                     if closes {
                         s.covers.end = comment.span.start;
                     }
@@ -120,6 +198,7 @@ pub fn apply(
                         rules,
                         covers: Span::new(start, end),
                         used: false,
+                        vale: false,
                     });
                 }
             }
@@ -132,7 +211,7 @@ pub fn apply(
             for s in suppressions.iter_mut() {
                 let covers = s.covers.start <= d.span.start
                     && d.span.start < s.covers.end.max(s.covers.start + 1);
-                if covers && (s.rules.is_empty() || s.rules.contains(&d.rule)) {
+                if covers && names(s, &d.rule) {
                     s.used = true;
                     suppressed = true;
                 }

@@ -1,7 +1,7 @@
 //! The document model: blocks, links, sentences, FAQ sections and source lists, in all three
 //! formats, with exact source spans.
 
-use draftlint::document::{BlockKind, Document, LinkKind};
+use draftlint::document::{BlockKind, Document, LinkKind, QuotationKind};
 use draftlint::source::Format;
 
 fn slice(text: &str, span: draftlint::span::Span) -> &str {
@@ -219,4 +219,228 @@ fn html_blocks_links_and_skipped_content() {
         slice(text, term.source_span(0..term.text.len())),
         "Why &amp; how?"
     );
+}
+
+/// Each quotation as (kind, block, quoted text, text with marks, source of its span, words).
+fn quotations<'t>(
+    text: &'t str,
+    doc: &'t Document<'t>,
+) -> Vec<(QuotationKind, usize, &'t str, &'t str, &'t str, usize)> {
+    doc.quotations
+        .iter()
+        .map(|q| {
+            let block = &doc.blocks[q.block].text;
+            (
+                q.kind,
+                q.block,
+                &block[q.text.clone()],
+                &block[q.outer.clone()],
+                slice(text, q.span),
+                q.words,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn quotations_straight_curly_and_across_sentences() {
+    use QuotationKind::Inline;
+    let text = "He said \"We will stay. We will fight.\" Then “it’s over,” she said.\n\nThe ‘experts’ don't agree on the ’90s or on Jones' car, and it’s 6'2\" tall.\n";
+    let doc = Document::parse(text, Format::Markdown);
+    assert_eq!(
+        quotations(text, &doc),
+        [
+            (
+                Inline,
+                0,
+                "We will stay. We will fight.",
+                "\"We will stay. We will fight.\"",
+                "\"We will stay. We will fight.\"",
+                6
+            ),
+            (Inline, 0, "it’s over,", "“it’s over,”", "“it’s over,”", 2),
+            (Inline, 1, "experts", "‘experts’", "‘experts’", 1),
+        ]
+    );
+    let q = &doc.quotations[0];
+    assert_eq!(q.text, 9..37);
+    assert_eq!(q.outer, 8..38);
+    assert_eq!(q.span.range(), 8..38);
+    assert_eq!(doc.quotations_in(1).len(), 1);
+    assert_eq!(doc.quotations_in(2).len(), 0);
+    assert!(doc.in_quotation(0, 9..11));
+    assert!(!doc.in_quotation(0, 0..2));
+    assert!(!doc.in_quotation(0, 30..45));
+}
+
+#[test]
+fn quotations_keep_exact_spans_with_crlf_emoji_and_cjk() {
+    use QuotationKind::Inline;
+    let text =
+        "🎉 Fans shouted \"encore 🎶\" twice and she\r\nwrote “多谢” and 「东京は晴れ」.\r\n";
+    let doc = Document::parse(text, Format::Text);
+    assert_eq!(doc.blocks.len(), 1);
+    assert_eq!(
+        quotations(text, &doc),
+        [
+            (Inline, 0, "encore 🎶", "\"encore 🎶\"", "\"encore 🎶\"", 1),
+            (Inline, 0, "多谢", "“多谢”", "“多谢”", 2),
+            (
+                Inline,
+                0,
+                "东京は晴れ",
+                "「东京は晴れ」",
+                "「东京は晴れ」",
+                5
+            ),
+        ]
+    );
+    let spans: Vec<std::ops::Range<usize>> =
+        doc.quotations.iter().map(|q| q.span.range()).collect();
+    assert_eq!(spans, [18..31, 53..65, 70..91]);
+    // The same in Markdown, where the CRLF inside the paragraph is a soft break.
+    let doc = Document::parse(text, Format::Markdown);
+    let spans: Vec<std::ops::Range<usize>> =
+        doc.quotations.iter().map(|q| q.span.range()).collect();
+    assert_eq!(spans, [18..31, 53..65, 70..91]);
+}
+
+#[test]
+fn quotations_unbalanced_code_urls_and_multi_paragraph() {
+    use QuotationKind::Inline;
+    // An unclosed quote is no quotation, nor are marks in code or URLs.
+    let text = "He said \"never and left.\n\nRun `echo \"hi\"` or see https://ex.org/a\"b\"c today.\n\n\"First paragraph of a long quote.\n\n\"Second, and last.\"\n\nAfter.\n";
+    let doc = Document::parse(text, Format::Markdown);
+    assert_eq!(
+        quotations(text, &doc),
+        [
+            (
+                Inline,
+                2,
+                "First paragraph of a long quote.",
+                "\"First paragraph of a long quote.",
+                "\"First paragraph of a long quote.",
+                6
+            ),
+            (
+                Inline,
+                3,
+                "Second, and last.",
+                "\"Second, and last.\"",
+                "\"Second, and last.\"",
+                3
+            ),
+        ]
+    );
+    // Stray and nested marks never panic and never pair across blocks.
+    for text in [
+        "\"",
+        "“",
+        "”’‘",
+        "a \" b",
+        "‘n’ \"\"\" «»」「",
+        "\"a \"b\" c\"",
+    ] {
+        let doc = Document::parse(text, Format::Text);
+        for q in &doc.quotations {
+            assert!(q.outer.end <= doc.blocks[q.block].text.len());
+        }
+    }
+    let text = "\"a \"b\" c\"";
+    let doc = Document::parse(text, Format::Text);
+    assert_eq!(
+        quotations(text, &doc),
+        [(Inline, 0, "a \"b\" c", text, text, 3)]
+    );
+}
+
+#[test]
+fn block_quotes_are_quotations() {
+    use QuotationKind::{Block, Inline};
+    let text = "Intro.\n\n> We will *not* leave,\n> said \"nobody\".\n\nAfter.\n";
+    let doc = Document::parse(text, Format::Markdown);
+    assert_eq!(
+        quotations(text, &doc),
+        [
+            (
+                Block,
+                1,
+                "We will not leave, said \"nobody\".",
+                "We will not leave, said \"nobody\".",
+                "We will *not* leave,\n> said \"nobody\".",
+                6
+            ),
+            (Inline, 1, "nobody", "\"nobody\"", "\"nobody\"", 1),
+        ]
+    );
+    let html = "<p>Intro.</p><blockquote><p>Ask &amp; see.</p></blockquote><p>After « oui ».</p>";
+    let doc = Document::parse(html, Format::Html);
+    assert_eq!(
+        quotations(html, &doc),
+        [
+            (Block, 1, "Ask & see.", "Ask & see.", "Ask &amp; see.", 2),
+            (Inline, 2, " oui ", "« oui »", "« oui »", 1),
+        ]
+    );
+}
+
+#[test]
+fn quotations_are_well_formed_on_any_mix_of_marks() {
+    // A fixed pseudo-random walk over quote marks, apostrophes, letters, breaks and markup.
+    let alphabet = [
+        "\"",
+        "“",
+        "”",
+        "„",
+        "‘",
+        "’",
+        "'",
+        "«",
+        "»",
+        "「",
+        "」",
+        "a",
+        "9",
+        " ",
+        "\n\n",
+        "> ",
+        "`",
+        "😀",
+        "多",
+        "\r\n",
+        "*",
+        "https://x.y/\"q\" ",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..3000 {
+        let mut text = String::new();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        for _ in 0..(seed % 40) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        for format in [Format::Markdown, Format::Text, Format::Html] {
+            let doc = Document::parse(&text, format);
+            let mut last = (0, 0);
+            for q in &doc.quotations {
+                let block = &doc.blocks[q.block].text;
+                assert!(
+                    q.outer.start <= q.text.start && q.text.end <= q.outer.end,
+                    "{text:?}"
+                );
+                assert!(q.outer.end <= block.len(), "{text:?}");
+                assert!(
+                    block.is_char_boundary(q.outer.start) && block.is_char_boundary(q.outer.end)
+                );
+                assert!(block.is_char_boundary(q.text.start) && block.is_char_boundary(q.text.end));
+                assert!(q.span.end <= text.len());
+                assert!((q.block, q.outer.start) >= last, "sorted: {text:?}");
+                last = (q.block, q.outer.start);
+            }
+        }
+    }
 }

@@ -13,12 +13,14 @@ mod builder;
 mod html;
 mod markdown;
 mod plain;
+mod quotations;
 pub mod sentences;
 mod structure;
 
 use std::ops::Range;
 
 pub use builder::{BlockBuilder, OffsetMap};
+pub use quotations::{Quotation, QuotationKind};
 
 /// Documents longer than this are segmented into words and sentences in parallel.
 const PARALLEL_SEGMENT_BYTES: usize = 256 * 1024;
@@ -217,6 +219,8 @@ pub struct Document<'a> {
     pub broken_references: Vec<BrokenReference>,
     pub faqs: Vec<FaqSection>,
     pub source_lists: Vec<SourceList>,
+    /// Quoted speech and block quotes, sorted by block and position.
+    pub quotations: Vec<Quotation>,
 }
 
 /// Compiles the patterns parsing needs, so that the first document does not wait for them.
@@ -240,6 +244,7 @@ impl<'a> Document<'a> {
             broken_references: Vec::new(),
             faqs: Vec::new(),
             source_lists: Vec::new(),
+            quotations: Vec::new(),
         };
         match format {
             Format::Markdown => markdown::parse(&mut doc),
@@ -253,6 +258,7 @@ impl<'a> Document<'a> {
             doc.blocks.iter_mut().for_each(builder::segment);
         }
         structure::find_sections(&mut doc);
+        quotations::find(&mut doc);
         doc
     }
 

@@ -90,3 +90,20 @@ pub(super) fn write(reports: &[FileReport], out: &mut dyn Write) -> io::Result<(
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
+
+/// The `--format json` document of one text linted on its own, as a value: what the web API
+/// answers, so that the page and `check` can never disagree on a position.
+pub fn text_document(path: &str, text: &str, bom_len: usize, diagnostics: &[Diagnostic]) -> Value {
+    let file = FileView {
+        path,
+        text,
+        bom_len,
+        diagnostics,
+        index: crate::span::LineIndex::new(text),
+    };
+    json!({
+        "version": JSON_VERSION,
+        "files_checked": 1,
+        "diagnostics": diagnostics.iter().map(|d| diagnostic_value(&file, d)).collect::<Vec<_>>(),
+    })
+}

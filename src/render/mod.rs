@@ -6,6 +6,7 @@
 
 mod checkstyle;
 mod github;
+mod html;
 mod human;
 mod json;
 mod sarif;
@@ -19,6 +20,7 @@ use crate::span::{LineIndex, Position, Span};
 
 pub use github::{escape_data, escape_property};
 pub use human::{render_diagnostic, render_source_error};
+pub use json::text_document;
 
 /// `--format` values.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -36,6 +38,9 @@ pub enum OutputFormat {
     Github,
     /// Checkstyle 4.3 XML (reviewdog, Jenkins).
     Checkstyle,
+    /// One self-contained HTML page: a summary table and every draft with its findings
+    /// highlighted (a CI artefact to open in a browser).
+    Html,
 }
 
 /// Options shared by printers.
@@ -103,6 +108,7 @@ pub fn write_report(
         OutputFormat::Sarif => sarif::write(reports, rules, out),
         OutputFormat::Github => github::write(reports, out),
         OutputFormat::Checkstyle => checkstyle::write(reports, out),
+        OutputFormat::Html => html::write(reports, rules, out),
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod kinds;
 mod load;
 pub mod testing;
+pub mod vale;
 
 use std::any::Any;
 use std::fmt;

@@ -2,7 +2,12 @@
 //! people who write rule files and is printed by `draftlint explain`.
 
 mod broken_link;
+mod capitalization;
+mod conditional;
+mod consistency;
+mod metric;
 mod near_duplicate;
+mod occurrence;
 mod phrase;
 mod repetition;
 mod substitution;
@@ -14,10 +19,15 @@ use std::any::Any;
 use regex::Regex;
 
 pub use broken_link::BrokenLink;
+pub use capitalization::{Capitalization, CapitalizationParams};
+pub use conditional::{Conditional, ConditionalParams};
+pub use consistency::{Consistency, ConsistencyParams};
+pub use metric::{Metric, MetricParams};
 pub use near_duplicate::NearDuplicate;
-pub use phrase::{Phrase, PhraseMatcher};
-pub use repetition::Repetition;
-pub use substitution::Substitution;
+pub use occurrence::{Occurrence, OccurrenceParams};
+pub use phrase::{Phrase, PhraseMatcher, PhraseParams};
+pub use repetition::{Repetition, RepetitionParams};
+pub use substitution::{Substitution, SubstitutionParams};
 pub use unsourced_number::UnsourcedNumber;
 pub use vague_link::VagueLink;
 
@@ -100,6 +110,31 @@ pub static KINDS: &[KindInfo] = &[
         name: "vague-link",
         doc: VagueLink::DOC,
         build: vague_link::build,
+    },
+    KindInfo {
+        name: "occurrence",
+        doc: Occurrence::DOC,
+        build: occurrence::build,
+    },
+    KindInfo {
+        name: "consistency",
+        doc: Consistency::DOC,
+        build: consistency::build,
+    },
+    KindInfo {
+        name: "conditional",
+        doc: Conditional::DOC,
+        build: conditional::build,
+    },
+    KindInfo {
+        name: "capitalization",
+        doc: Capitalization::DOC,
+        build: capitalization::build,
+    },
+    KindInfo {
+        name: "metric",
+        doc: Metric::DOC,
+        build: metric::build,
     },
 ];
 

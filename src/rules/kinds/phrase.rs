@@ -9,6 +9,7 @@ use super::{KindError, compile_alternation, documented_kind, phrase_pattern};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::document::{Block, BlockKind, Document};
 use crate::rules::load::build_rule;
+use crate::rules::vale::{self, Regex2, ValeScope, ValeTokens};
 use crate::rules::{Check, Origin, Rule, RuleError, RuleMeta};
 use crate::span::Span;
 
@@ -62,6 +63,39 @@ pub struct PhraseParams {
     case_sensitive: bool,
     #[serde(default)]
     fix: Option<FixAction>,
+    /// Vale `tokens`: regexes joined into one alternation, whole words unless `nonword`.
+    #[serde(default)]
+    tokens: Vec<String>,
+    /// Vale `raw`: regex pieces concatenated before (or, with `append`, after) the tokens.
+    #[serde(default)]
+    raw: Vec<String>,
+    #[serde(default)]
+    append: bool,
+    /// Vale `nonword`: no word boundaries around the tokens.
+    #[serde(default)]
+    nonword: bool,
+    /// Vale `exceptions`: a match that contains one of these words is not reported.
+    #[serde(default, rename = "excepted-words")]
+    excepted_words: Vec<String>,
+    /// Vale `scope` (`text`, `heading.h1`, `sentence`, `~blockquote`…); replaces `scope`.
+    #[serde(default, rename = "vale-scope")]
+    vale_scope: Vec<String>,
+}
+
+impl PhraseParams {
+    /// The parameters of a Vale `existence` rule.
+    pub fn vale(rule: ValeTokens, raw: Vec<String>, append: bool) -> PhraseParams {
+        PhraseParams {
+            case_sensitive: !rule.ignorecase,
+            tokens: rule.tokens,
+            raw,
+            append,
+            nonword: rule.nonword,
+            excepted_words: rule.exceptions,
+            vale_scope: rule.scope,
+            ..PhraseParams::default()
+        }
+    }
 }
 
 documented_kind! {
@@ -75,6 +109,13 @@ documented_kind! {
     /// `heading`, `list-item`, `link-text`, `link-destination`, `any`), `case-sensitive`
     /// (default false), `fix` (`delete-block` or `delete-sentence`, for residue that is safe to
     /// remove with `--fix`).
+    ///
+    /// Vale's `existence` rules load as phrase rules with Vale's own parameters: `tokens`
+    /// (regexes, joined and wrapped in word boundaries unless `nonword = true`), `raw` (regex
+    /// pieces put before the tokens, or after them with `append = true`), `excepted-words`
+    /// (Vale `exceptions`: a match containing one of these words is dropped) and `vale-scope`
+    /// (Vale's scope selectors; `sentence` reads each sentence on its own). Patterns that need
+    /// lookaround run on a backtracking engine with a step limit.
     ///
     /// ## Why is this bad
     /// Most style problems of drafts are fixed strings: leftovers of templates, weasel words,
@@ -93,6 +134,7 @@ documented_kind! {
         matcher: PhraseMatcher,
         scope: Scope,
         fix: Option<FixAction>,
+        vale_scope: Option<ValeScope>,
     }
 }
 
@@ -100,8 +142,10 @@ documented_kind! {
 /// vague-attribution list rather than copying it).
 #[derive(Debug, Clone)]
 pub struct PhraseMatcher {
-    regex: Regex,
+    regex: Regex2,
     exceptions: Option<Regex>,
+    /// Vale `exceptions`: words that excuse a match containing them.
+    excepted_words: Option<Regex2>,
 }
 
 impl PhraseMatcher {
@@ -110,8 +154,13 @@ impl PhraseMatcher {
         let matches: Vec<Range<usize>> = self
             .regex
             .find_iter(text)
-            .map(|m| m.range())
+            .into_iter()
             .filter(|m| !m.is_empty())
+            .filter(|m| {
+                self.excepted_words
+                    .as_ref()
+                    .is_none_or(|words| !words.is_match(text[m.clone()].trim()))
+            })
             .collect();
         // Exceptions are looked for only around real matches: most blocks have none.
         let exceptions: Vec<Range<usize>> = match &self.exceptions {
@@ -127,7 +176,12 @@ impl PhraseMatcher {
 }
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
-    build_rule(text, origin, |params: PhraseParams| {
+    build_rule(text, origin, Phrase::from_params)
+}
+
+impl Phrase {
+    /// Compiles a phrase rule's parameters, from a rule file or a Vale rule.
+    pub fn from_params(params: PhraseParams) -> Result<Phrase, KindError> {
         let case_sensitive = params.case_sensitive;
         let mut parts: Vec<(String, Option<Span>)> = params
             .phrases
@@ -140,22 +194,71 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
                 .iter()
                 .map(|p| (p.get_ref().clone(), Some(Span::from(p.span())))),
         );
-        let regex = compile_alternation(&parts, case_sensitive)?
-            .ok_or_else(|| KindError::new("a phrase rule needs `phrases` or `patterns`", None))?;
+        let regex = if params.tokens.is_empty() && params.raw.is_empty() {
+            Regex2::Fast(compile_alternation(&parts, case_sensitive)?.ok_or_else(|| {
+                KindError::new(
+                    "a phrase rule needs `phrases`, `patterns` or `tokens`",
+                    None,
+                )
+            })?)
+        } else {
+            if !parts.is_empty() {
+                return Err(KindError::new(
+                    "`tokens` and `raw` do not mix with `phrases` and `patterns`",
+                    None,
+                ));
+            }
+            let words: Vec<&str> = params
+                .tokens
+                .iter()
+                .map(String::as_str)
+                .filter(|t| !t.trim().is_empty())
+                .collect();
+            let plain = if params.raw.is_empty() {
+                Regex2::words(&words, !case_sensitive, !params.nonword)
+            } else {
+                None
+            };
+            match plain {
+                Some(list) => list,
+                None => {
+                    let pattern = vale::existence_pattern(
+                        &params.tokens,
+                        &params.raw,
+                        params.append,
+                        params.nonword,
+                        !case_sensitive,
+                    );
+                    Regex2::new(&pattern)
+                        .map_err(|e| KindError::new(format!("invalid pattern: {e}"), None))?
+                }
+            }
+        };
         let exceptions: Vec<(String, Option<Span>)> = params
             .exceptions
             .iter()
             .map(|p| (p.get_ref().clone(), Some(Span::from(p.span()))))
             .collect();
+        let vale_scope = if params.vale_scope.is_empty() {
+            None
+        } else {
+            Some(
+                ValeScope::parse(&params.vale_scope)
+                    .map_err(|part| KindError::new(format!("unsupported scope `{part}`"), None))?,
+            )
+        };
         Ok(Phrase {
             matcher: PhraseMatcher {
                 regex,
                 exceptions: compile_alternation(&exceptions, case_sensitive)?,
+                excepted_words: vale::excepted_words(&params.excepted_words)
+                    .map_err(|e| KindError::new(format!("invalid exception: {e}"), None))?,
             },
             scope: params.scope,
             fix: params.fix,
+            vale_scope,
         })
-    })
+    }
 }
 
 impl Phrase {
@@ -232,6 +335,20 @@ pub(crate) fn whole_lines(source: &str, span: Span) -> Span {
 
 impl Check for Phrase {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        if let Some(scope) = &self.vale_scope {
+            for (b, unit) in scope.units(doc) {
+                let block = &doc.blocks[b];
+                for m in self.matcher.find_iter(&block.text[unit.clone()]) {
+                    let range = unit.start + m.start..unit.start + m.end;
+                    if block.is_excluded(&range) {
+                        continue;
+                    }
+                    let span = block.source_span(range.clone());
+                    out.push(rule.diagnostic(span, &[("match", &block.text[range])]));
+                }
+            }
+            return;
+        }
         match self.scope {
             Scope::LinkText => {
                 for link in &doc.links {

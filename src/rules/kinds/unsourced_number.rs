@@ -105,6 +105,108 @@ pub struct UnsourcedNumberParams {
     /// Check numbers in table cells too.
     #[serde(default)]
     tables: bool,
+    /// A number is reported when its claim score reaches this; 0 reports every unsourced
+    /// statistic.
+    #[serde(default)]
+    threshold: f64,
+    /// The score every kind of quantity starts with.
+    #[serde(default)]
+    base: BaseScores,
+    /// Units of `measurement-units` that count rather than measure ("votes", "deaths").
+    #[serde(default)]
+    counted_units: Vec<String>,
+    /// What makes a number a claim that needs a source (positive weight) or a figure that
+    /// needs none (negative weight).
+    #[serde(default)]
+    cues: Vec<CueParams>,
+    /// Added to the score when the sentence attributes the figure to nobody ("reports suggest").
+    #[serde(default)]
+    vague_weight: f64,
+    /// A vague phrase followed by this names its source after all ("according to reports
+    /// from the ministry").
+    #[serde(default)]
+    named_source_after: Option<Spanned<String>>,
+    /// Regexes with a `speaker` group that find who makes statements in the article ("the bank
+    /// said"): a figure whose sentence opens with that speaker is the speaker's own.
+    #[serde(default)]
+    speaker_statements: Vec<Spanned<String>>,
+    /// Words that never name a speaker ("he", "it", "who").
+    #[serde(default)]
+    speaker_stopwords: Vec<String>,
+}
+
+/// The score each kind of quantity starts with, before cues.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseScores {
+    #[serde(default)]
+    percent: f64,
+    #[serde(default)]
+    money: f64,
+    /// Plain counts: "12,000", "220 votes".
+    #[serde(default)]
+    count: f64,
+    /// Counts with a scale word: "1.5 million", "twelve thousand".
+    #[serde(default)]
+    scaled: f64,
+    #[serde(default)]
+    measurement: f64,
+    /// "doubled", "3x faster".
+    #[serde(default)]
+    multiplier: f64,
+    /// "one in five".
+    #[serde(default)]
+    ratio: f64,
+}
+
+/// Where a cue is looked for, relative to the number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CueScope {
+    /// The matched quantity itself, approximator included ("around 12,000").
+    Match,
+    /// Its sentence up to the number; anchor the pattern with `$`.
+    Before,
+    /// Its sentence after the number; anchor the pattern with `^`.
+    After,
+    /// Anywhere in its sentence.
+    Sentence,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CueParams {
+    /// Shown in the finding: "hedged", "counts people".
+    reason: String,
+    weight: f64,
+    scope: CueScope,
+    pattern: Spanned<String>,
+    /// The kinds of quantity the cue applies to ("money", "percent", "count", "scaled",
+    /// "measurement", "multiplier", "ratio"); empty applies to all.
+    #[serde(default)]
+    kinds: Vec<Kind>,
+}
+
+/// What a quantity is, for its base score and for cues that apply to some kinds only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Percent,
+    Money,
+    Count,
+    Scaled,
+    Measurement,
+    Multiplier,
+    Ratio,
+}
+
+#[derive(Debug)]
+struct Cue {
+    reason: String,
+    weight: f64,
+    scope: CueScope,
+    pattern: Regex,
+    kinds: Vec<Kind>,
 }
 
 documented_kind! {
@@ -119,9 +221,30 @@ documented_kind! {
     /// rule named by `vague-rule`) is not a source and is shown beside the number.
     ///
     /// Years, dates, times, ordinals, versions and product names, identifiers ("Article 5",
-    /// "COVID-19"), phone and street numbers, ages ("Tom Reyes, 54,", "22-year-old"), small
-    /// counts, headings, code and URLs are not statistics. Every list behind these decisions
-    /// is a parameter of the rule file.
+    /// "COVID-19", "Boeing 737"), phone and street numbers, ages ("Tom Reyes, 54,",
+    /// "22-year-old"), small counts, headings, code and URLs are not statistics. Neither are
+    /// figures inside quotations (the speaker is their source) or conversions in brackets
+    /// after a figure ("100 mph (161 km/h)").
+    ///
+    /// Not every statistic is a claim that needs a source. Each unsourced number gets a claim
+    /// score: a base by its kind (`[params.base]`: percentages, money, counts, scaled counts,
+    /// measurements, multipliers, ratios), plus the weights of the `cues` found around it.
+    /// Positive cues make it a claim: a hedge ("around", "an estimated"), a count of people
+    /// killed, displaced, deployed or gathered, a poll or study, a forecast, a change, a loss;
+    /// vague attribution in its sentence adds `vague-weight`. Negative cues make it a record:
+    /// results and scores (votes, seats, goals), prices and values, durations. A number is
+    /// reported when its score reaches `threshold`; the finding lists the cues that made it a
+    /// claim and, when it is borderline, its score. A sentence gets one finding, at its first
+    /// claim; its other unsourced figures are shown beside it ("also unsourced"), since one
+    /// source fixes them all.
+    ///
+    /// A sentence that mostly quotes someone ("“We will stay,” she said.") sources its
+    /// quotation, not the sentences around it.
+    ///
+    /// A figure is also sourced by its own subject: when its sentence opens with someone who
+    /// makes a statement elsewhere in the article ("Deutsche Bank is to cut 2,850 jobs" … "the
+    /// bank said"), unless the sentence itself pins it on nobody. Every list behind these
+    /// decisions is a parameter of the rule file.
     ///
     /// ## Why is this bad
     /// A number the reader cannot trace is the most common reason a story is corrected after
@@ -155,6 +278,17 @@ documented_kind! {
         year_range: [u64; 2],
         window: Window,
         tables: bool,
+        threshold: f64,
+        base: BaseScores,
+        percent_words: Vec<String>,
+        currency_words: Vec<String>,
+        scale_words: Vec<String>,
+        counted_units: Vec<String>,
+        cues: Vec<Cue>,
+        vague_weight: f64,
+        named_source_after: Option<Regex>,
+        speaker_statements: Vec<Regex>,
+        speaker_stopwords: Vec<String>,
     }
 }
 
@@ -177,6 +311,16 @@ fn spanned_parts(list: &[Spanned<String>]) -> Vec<(String, Option<Span>)> {
     list.iter()
         .map(|p| (p.get_ref().clone(), Some(Span::from(p.span()))))
         .collect()
+}
+
+/// Compiles a pattern from the rule file, reporting an error at its span.
+fn spanned_pattern(pattern: &Spanned<String>, flags: &str) -> Result<Regex, KindError> {
+    crate::pattern::compile(&format!("{flags}{}", pattern.get_ref())).map_err(|e| {
+        KindError::new(
+            format!("invalid pattern: {e}"),
+            Some(Span::from(pattern.span())),
+        )
+    })
 }
 
 fn regex(pattern: &str) -> Result<Regex, KindError> {
@@ -251,15 +395,25 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             words_alternation(&p.street_suffixes)
         ))?;
         let spanned_regex = |c: &Option<Spanned<String>>| -> Result<Option<Regex>, KindError> {
-            c.as_ref()
-                .map(|c| {
-                    crate::pattern::compile(c.get_ref()).map_err(|e| {
-                        KindError::new(format!("invalid pattern: {e}"), Some(Span::from(c.span())))
-                    })
-                })
-                .transpose()
+            c.as_ref().map(|c| spanned_pattern(c, "")).transpose()
         };
         let caption = spanned_regex(&p.source_caption)?;
+        let named_source_after = spanned_regex(&p.named_source_after)?;
+        let cues = p
+            .cues
+            .iter()
+            .map(|c| {
+                Ok(Cue {
+                    reason: c.reason.clone(),
+                    weight: c.weight,
+                    scope: c.scope,
+                    kinds: c.kinds.clone(),
+                    pattern: spanned_pattern(&c.pattern, "")?,
+                })
+            })
+            .collect::<Result<Vec<Cue>, KindError>>()?;
+        let lower =
+            |list: &[String]| -> Vec<String> { list.iter().map(|w| w.to_lowercase()).collect() };
         let section_source = spanned_regex(&p.section_sources)?;
         Ok(UnsourcedNumber {
             word_prefilter,
@@ -286,6 +440,21 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             year_range: p.year_range.unwrap_or([1000, 2100]),
             window: p.window,
             tables: p.tables,
+            threshold: p.threshold,
+            base: p.base,
+            percent_words: lower(&p.percent_words),
+            currency_words: lower(&p.currency_words),
+            scale_words: lower(&p.scale_words),
+            counted_units: lower(&p.counted_units),
+            cues,
+            vague_weight: p.vague_weight,
+            named_source_after,
+            speaker_statements: p
+                .speaker_statements
+                .iter()
+                .map(|c| spanned_pattern(c, "(?i)"))
+                .collect::<Result<_, _>>()?,
+            speaker_stopwords: lower(&p.speaker_stopwords),
         })
     })
 }
@@ -294,6 +463,15 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
 struct Quantity {
     range: Range<usize>,
     sentence: usize,
+    kind: Kind,
+    /// The base score of its kind.
+    base: f64,
+}
+
+/// Why a number is a claim: its score and the cues that raised it.
+struct Claim {
+    score: f64,
+    reasons: Vec<String>,
 }
 
 impl UnsourcedNumber {
@@ -403,6 +581,16 @@ impl UnsourcedNumber {
                     continue;
                 }
             }
+            if in_conversion(text, range.start)
+                || caps.name("approx").is_none()
+                    && caps
+                        .name("num")
+                        .is_some_and(|n| n.as_str().bytes().all(|b| b.is_ascii_digit()))
+                    && caps.name("suffix").is_none()
+                    && after_name(text, range.start)
+            {
+                continue;
+            }
             let Some(sentence) = block.sentence_at(range.start) else {
                 continue;
             };
@@ -425,7 +613,13 @@ impl UnsourcedNumber {
             {
                 continue;
             }
-            out.push(Quantity { range, sentence });
+            let (kind, base) = self.kind(&caps);
+            out.push(Quantity {
+                range,
+                sentence,
+                kind,
+                base,
+            });
         }
         out
     }
@@ -529,9 +723,21 @@ impl UnsourcedNumber {
             .as_ref()
             .map(|v| v.find_iter(text).collect())
             .unwrap_or_default();
+        // "According to reports from the ministry" names its source after all.
+        let (named, vague): (Vec<Range<usize>>, Vec<Range<usize>>) =
+            vague.into_iter().partition(|r| {
+                self.named_source_after
+                    .as_ref()
+                    .is_some_and(|n| n.is_match(&text[r.end..]))
+            });
         for range in &vague {
             if let Some(s) = block.sentence_at(range.start) {
                 vague_in[s].push(range.clone());
+            }
+        }
+        for range in &named {
+            if let Some(s) = block.sentence_at(range.start) {
+                sourced[s] = true;
             }
         }
         let overlaps = |r: &Range<usize>, others: &[Range<usize>]| {
@@ -578,6 +784,8 @@ impl Check for UnsourcedNumber {
             .is_some_and(section_source);
         // Whether the innermost heading above the current block presents its own data.
         let mut heading_sourced = false;
+        // Who makes statements in the article, found once, when first needed.
+        let mut speakers: Option<Vec<String>> = None;
         for (index, block) in doc.prose() {
             if block.kind.is_heading() {
                 heading_sourced = section_source(&block.text);
@@ -609,23 +817,57 @@ impl Check for UnsourcedNumber {
                     sourced[s] = true;
                 }
             }
+            // One finding per sentence: attribution is per sentence, so one source fixes all
+            // of its figures; the others are shown beside the first.
+            let mut open: Option<(usize, Diagnostic)> = None;
+            // A sentence that only quotes someone ("“We will stay,” she said.") sources the
+            // quotation, not the sentences around it.
+            let sources_neighbours: Vec<bool> = (0..sourced.len())
+                .map(|s| sourced[s] && !self.only_quotes(doc, index, block, s))
+                .collect();
             for q in &quantities {
                 let s = q.sentence;
                 let ok = sourced[s]
                     || self.window == Window::Paragraph
-                        && (sourced[..s].iter().any(|&x| x)
-                            || sourced.get(s + 1).copied().unwrap_or(false));
-                if ok {
+                        && (sources_neighbours[..s].iter().any(|&x| x)
+                            || sources_neighbours.get(s + 1).copied().unwrap_or(false));
+                // Quoted speech is sourced by its speaker.
+                if ok || doc.in_quotation(index, q.range.clone()) {
                     continue;
                 }
+                let claim = self.claim(block, q, &vague_in[s]);
+                if claim.score < self.threshold {
+                    continue;
+                }
+                if vague_in[s].is_empty()
+                    && self.opens_with_speaker(
+                        block,
+                        s,
+                        q,
+                        speakers.get_or_insert_with(|| self.speakers(doc)),
+                    )
+                {
+                    continue;
+                }
+                let span = block.source_span(q.range.clone());
+                if let Some((sentence, d)) = open.as_mut()
+                    && *sentence == s
+                {
+                    d.related.push(crate::diagnostic::Related {
+                        span,
+                        message: "also unsourced".to_string(),
+                    });
+                    continue;
+                }
+                let evidence = self.evidence(&claim);
                 let matched = &block.text[q.range.clone()];
-                let mut d =
-                    rule.diagnostic(block.source_span(q.range.clone()), &[("match", matched)]);
+                let mut d = rule.diagnostic(span, &[("match", matched), ("evidence", &evidence)]);
                 for vague in &vague_in[s] {
                     d = d.with_related(block.source_span(vague.clone()), "attributed to nobody");
                 }
-                out.push(d);
+                out.extend(open.replace((s, d)).map(|(_, d)| d));
             }
+            out.extend(open.map(|(_, d)| d));
         }
     }
 
@@ -673,8 +915,281 @@ impl UnsourcedNumber {
     }
 }
 
+impl UnsourcedNumber {
+    /// The kind of quantity a candidate is, and its base score.
+    fn kind(&self, caps: &regex::Captures<'_>) -> (Kind, f64) {
+        let kind = self.kind_of(caps);
+        let b = &self.base;
+        let base = match kind {
+            Kind::Percent => b.percent,
+            Kind::Money => b.money,
+            Kind::Count => b.count,
+            Kind::Scaled => b.scaled,
+            Kind::Measurement => b.measurement,
+            Kind::Multiplier => b.multiplier,
+            Kind::Ratio => b.ratio,
+        };
+        // Money in millions is also a scaled figure.
+        let lower = caps[0].to_lowercase();
+        let scaled_money = kind == Kind::Money
+            && self.scale_words.iter().any(|w| {
+                lower
+                    .strip_suffix(w.as_str())
+                    .is_some_and(|rest| rest.ends_with(|c: char| c.is_ascii_digit() || c == ' '))
+            });
+        (
+            kind,
+            if scaled_money {
+                base.max(b.scaled)
+            } else {
+                base
+            },
+        )
+    }
+
+    fn kind_of(&self, caps: &regex::Captures<'_>) -> Kind {
+        if caps.name("ratio").is_some() {
+            return Kind::Ratio;
+        }
+        if caps.name("mult").is_some() {
+            return Kind::Multiplier;
+        }
+        if caps.name("spelled").is_some() {
+            return Kind::Scaled;
+        }
+        let suffix = caps
+            .name("suffix")
+            .map(|m| m.as_str().trim().to_lowercase())
+            .unwrap_or_default();
+        if caps.name("money").is_some()
+            || !suffix.is_empty()
+                && self
+                    .currency_words
+                    .iter()
+                    .any(|w| suffix.ends_with(w.as_str()))
+        {
+            return Kind::Money;
+        }
+        if suffix.is_empty() {
+            return Kind::Count;
+        }
+        if suffix == "%" || self.percent_words.contains(&suffix) {
+            return Kind::Percent;
+        }
+        if suffix == "x" || suffix == "times" {
+            return Kind::Multiplier;
+        }
+        if self.scale_words.contains(&suffix) {
+            return Kind::Scaled;
+        }
+        if self.counted_units.contains(&suffix) {
+            return Kind::Count;
+        }
+        Kind::Measurement
+    }
+
+    /// The claim score of an unsourced quantity and the cues that raised it.
+    fn claim(&self, block: &Block, q: &Quantity, vague: &[Range<usize>]) -> Claim {
+        let text = &block.text;
+        let sentence = block.sentences[q.sentence].text.clone();
+        // Cues are looked for in the sentence, but no further than a few hundred bytes from
+        // the number, which keeps the cost linear in a run-on "sentence" full of figures.
+        let start = floor_char_boundary(
+            text,
+            sentence.start.max(q.range.start.saturating_sub(CUE_REACH)),
+        )
+        .min(q.range.start);
+        let end =
+            ceil_char_boundary(text, sentence.end.min(q.range.end + CUE_REACH)).max(q.range.end);
+        let mut claim = Claim {
+            score: q.base,
+            reasons: Vec::new(),
+        };
+        for cue in &self.cues {
+            if !cue.kinds.is_empty() && !cue.kinds.contains(&q.kind) {
+                continue;
+            }
+            let (hay, offset) = match cue.scope {
+                CueScope::Match => (&text[q.range.clone()], q.range.start),
+                CueScope::Before => (&text[start..q.range.start], start),
+                CueScope::After => (&text[q.range.end..end], q.range.end),
+                CueScope::Sentence => (&text[start..end], start),
+            };
+            // A sentence cue may not be the number itself, unless it is a word ("doubled").
+            let found = cue.pattern.find_iter(hay).find(|m| {
+                cue.scope != CueScope::Sentence
+                    || !(offset + m.start() < q.range.end && q.range.start < offset + m.end())
+                    || !m.as_str().contains(|c: char| c.is_ascii_digit())
+            });
+            if let Some(m) = found {
+                claim.score += cue.weight;
+                if cue.weight > 0.0 {
+                    claim
+                        .reasons
+                        .push(format!("{} (\"{}\")", cue.reason, m.as_str().trim()));
+                }
+            }
+        }
+        if let Some(v) = vague.first() {
+            claim.score += self.vague_weight;
+            claim
+                .reasons
+                .push(format!("attributed to nobody (\"{}\")", &text[v.clone()]));
+        }
+        claim
+    }
+
+    /// The finding's explanation: the cues that made the number a claim, and its score when
+    /// it is borderline.
+    fn evidence(&self, claim: &Claim) -> String {
+        let mut out = if claim.reasons.is_empty() {
+            "a statistic".to_string()
+        } else {
+            claim.reasons.join(", ")
+        };
+        out.push_str(match self.window {
+            Window::Sentence => "; no source in its sentence",
+            Window::Paragraph => "; no source in its paragraph",
+        });
+        if self.threshold > 0.0 && claim.score < self.threshold + 0.25 {
+            out.push_str(&format!(" (claim score {:.2})", claim.score));
+        }
+        out
+    }
+
+    /// The sentence is a quotation and its attribution: most of its words are quoted.
+    fn only_quotes(&self, doc: &Document<'_>, index: usize, block: &Block, s: usize) -> bool {
+        let sentence = &block.sentences[s];
+        let quoted: usize = doc
+            .quotations_in(index)
+            .iter()
+            .filter(|q| q.outer.start < sentence.text.end && sentence.text.start < q.outer.end)
+            .map(|q| q.words)
+            .sum();
+        quoted > 0 && quoted * 2 >= sentence.words.len()
+    }
+
+    /// Lower-cased words that name who makes a statement somewhere in the article.
+    fn speakers(&self, doc: &Document<'_>) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, block) in doc.prose() {
+            for caps in self
+                .speaker_statements
+                .iter()
+                .flat_map(|s| s.captures_iter(&block.text))
+            {
+                if let Some(m) = caps.name("speaker") {
+                    let word = m.as_str().to_lowercase();
+                    if !self.speaker_stopwords.contains(&word) && !out.contains(&word) {
+                        out.push(word);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The sentence opens (in its first words, before the number) with a speaker of the
+    /// article: the figure is the speaker's own ("Deutsche Bank is to cut 2,850 jobs").
+    fn opens_with_speaker(
+        &self,
+        block: &Block,
+        sentence: usize,
+        q: &Quantity,
+        speakers: &[String],
+    ) -> bool {
+        if speakers.is_empty() {
+            return false;
+        }
+        let words = block.sentences[sentence].words.clone();
+        block.words[words]
+            .iter()
+            .take(6)
+            .take_while(|w| w.text.end <= q.range.start)
+            .any(|w| speakers.contains(&block.text[w.text.clone()].to_lowercase()))
+    }
+}
+
+/// How far (in bytes) from a number its cues are looked for.
+const CUE_REACH: usize = 320;
+
+/// The first char boundary at or after `at`.
+fn ceil_char_boundary(text: &str, at: usize) -> usize {
+    (at.min(text.len())..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len())
+}
+
+/// A figure inside brackets right after another figure is its conversion: "100 mph (161
+/// km/h)", "€20,000 (£17,500; US$22,900)".
+fn in_conversion(text: &str, at: usize) -> bool {
+    let before = &text[floor_char_boundary(text, at.saturating_sub(48))..at];
+    let Some(open) = before.rfind('(') else {
+        return false;
+    };
+    if before[open..].contains(')') {
+        return false;
+    }
+    // The figure converted: a number among the last few words before the bracket.
+    before[..open]
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .any(|w| w.contains(|c: char| c.is_ascii_digit()))
+}
+
+/// A plain number right after a capitalised word that does not open the sentence names a
+/// model or a document: "Boeing 737", "HR 6819".
+fn after_name(text: &str, at: usize) -> bool {
+    let before = &text[floor_char_boundary(text, at.saturating_sub(40))..at];
+    if !before.ends_with(' ') {
+        return false;
+    }
+    let mut words = before.split_whitespace().rev();
+    let Some(word) = words.next() else {
+        return false;
+    };
+    let previous = words.next();
+    word.chars().next().is_some_and(char::is_uppercase)
+        && word.chars().all(|c| c.is_alphanumeric() || c == '-')
+        // The capitalised word must not open the sentence ("Over 500", "Nearly 400").
+        && previous.is_some_and(|p| !p.ends_with(['.', '!', '?', ':']))
+}
+
 /// Bytes of `after` taken by the suffix "x" / "times" and the white space before it.
 fn suffix_len(after: &str, suffix: &str) -> usize {
     let lead = after.len() - after.trim_start().len();
     lead + suffix.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, needle: &str) -> usize {
+        text.find(needle).expect("needle in text")
+    }
+
+    #[test]
+    fn conversions_follow_a_figure_in_brackets() {
+        let text =
+            "flew at 100 mph (161 km/h) and paid €20,000 (£17,500; US$22,900) (about 300 people)";
+        assert!(in_conversion(text, at(text, "161")));
+        assert!(in_conversion(text, at(text, "£17,500")));
+        assert!(in_conversion(text, at(text, "US$22,900")));
+        assert!(!in_conversion(text, at(text, "100 mph")));
+        // A bracket after words, not after a figure, is an aside.
+        let text = "the crowd (about 300 people) cheered";
+        assert!(!in_conversion(text, at(text, "about 300")));
+    }
+
+    #[test]
+    fn numbers_after_a_name_are_identifiers() {
+        let text = "The aircraft was a Boeing 737. The bill, HR 6819, passed. Over 500 came.";
+        assert!(after_name(text, at(text, "737")));
+        assert!(after_name(text, at(text, "6819")));
+        assert!(!after_name(text, at(text, "500")));
+        let text = "The House includes 235 Democrats.";
+        assert!(!after_name(text, at(text, "235")));
+    }
 }

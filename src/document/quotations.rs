@@ -1,0 +1,285 @@
+//! Quoted speech: which words of a block are someone else's.
+//!
+//! Rules must tell the writer's claims from a speaker's words: a figure inside a quotation is
+//! sourced by its speaker, a repeated word inside one may be how the speaker talked. So the
+//! model records every quotation once, after segmentation, from the visible text of each block.
+//!
+//! Quote marks are paired on the visible text, never in code or URLs (those are placeholders or
+//! excluded ranges there). Curly double quotes, low-high quotes („…“), guillemets («…») and CJK
+//! corner brackets (「…」) are unambiguous. Straight double quotes open after a space or an
+//! opening bracket and close before one. Curly single quotes count only when a `‘` opens them:
+//! a lone `’` is an apostrophe ("don’t", "Jones’", "the ’90s"), and straight single quotes are
+//! never quotations, because in plain text they are apostrophes far more often than quotes.
+//!
+//! A quote left open at the end of a block is dropped, unless the next block opens with the same
+//! mark: that is the convention of a quotation running over several paragraphs, where only the
+//! last paragraph closes it. Markdown `>` and HTML `<blockquote>` blocks are block quotations.
+
+use std::ops::Range;
+
+use super::{Block, BlockKind, Document};
+use crate::span::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuotationKind {
+    /// Quoted words inside a block's text, between quote marks.
+    Inline,
+    /// A whole block quote (`>` in Markdown, `<blockquote>` in HTML).
+    Block,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quotation {
+    pub kind: QuotationKind,
+    /// Index into [`Document::blocks`].
+    pub block: usize,
+    /// The quoted words, inside the marks, in the block's text (the whole text for a block quote).
+    pub text: Range<usize>,
+    /// The quotation including its marks, in the block's text.
+    pub outer: Range<usize>,
+    /// Source span of `outer`.
+    pub span: Span,
+    /// Number of the block's words inside `text`.
+    pub words: usize,
+}
+
+/// A family of quote marks: how one opens and which marks close it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Family {
+    /// `"`: the same mark opens and closes.
+    Straight,
+    /// `“…”` and `„…“`/`„…”`.
+    CurlyDouble,
+    /// `‘…’`.
+    CurlySingle,
+    /// `«…»`.
+    Guillemet,
+    /// `「…」`.
+    Corner,
+    /// `『…』`.
+    WhiteCorner,
+}
+
+enum Mark {
+    Open(Family),
+    Close(Family),
+    /// `"`: opens or closes depending on its neighbours.
+    Straight,
+    /// `“` closes a `„` but opens otherwise.
+    LeftDouble,
+}
+
+fn mark(c: char) -> Option<Mark> {
+    Some(match c {
+        '"' => Mark::Straight,
+        '“' => Mark::LeftDouble,
+        '„' => Mark::Open(Family::CurlyDouble),
+        '”' => Mark::Close(Family::CurlyDouble),
+        '‘' => Mark::Open(Family::CurlySingle),
+        '’' => Mark::Close(Family::CurlySingle),
+        '«' => Mark::Open(Family::Guillemet),
+        '»' => Mark::Close(Family::Guillemet),
+        '「' => Mark::Open(Family::Corner),
+        '」' => Mark::Close(Family::Corner),
+        '『' => Mark::Open(Family::WhiteCorner),
+        '』' => Mark::Close(Family::WhiteCorner),
+        _ => return None,
+    })
+}
+
+/// An opening mark waiting for its closer.
+struct Open {
+    family: Family,
+    /// Offset of the mark; the quoted text starts after it.
+    at: usize,
+    len: usize,
+    /// Opened by `„`, so `“` closes it.
+    low: bool,
+}
+
+pub(super) fn find(doc: &mut Document<'_>) {
+    let mut quotations = Vec::new();
+    let prose: Vec<usize> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.kind.is_prose())
+        .map(|(i, _)| i)
+        .collect();
+    for (n, &index) in prose.iter().enumerate() {
+        let block = &doc.blocks[index];
+        let next = prose.get(n + 1).map(|&i| &doc.blocks[i]);
+        if block.kind == BlockKind::BlockQuote {
+            let text = block.text.as_str();
+            let start = text.len() - text.trim_start().len();
+            let end = text.trim_end().len().max(start);
+            quotations.push(quotation(
+                QuotationKind::Block,
+                index,
+                block,
+                start..end,
+                start..end,
+            ));
+        }
+        inline(index, block, next, &mut quotations);
+    }
+    doc.quotations = quotations;
+}
+
+fn quotation(
+    kind: QuotationKind,
+    index: usize,
+    block: &Block,
+    text: Range<usize>,
+    outer: Range<usize>,
+) -> Quotation {
+    let first = block.words.partition_point(|w| w.text.start < text.start);
+    let words = block.words[first..]
+        .iter()
+        .take_while(|w| w.text.end <= text.end)
+        .count();
+    Quotation {
+        kind,
+        block: index,
+        span: block.source_span(outer.clone()),
+        text,
+        outer,
+        words,
+    }
+}
+
+/// Inline quotations of one block, outermost only, in text order.
+fn inline(index: usize, block: &Block, next: Option<&Block>, out: &mut Vec<Quotation>) {
+    let text = block.text.as_str();
+    if !text.contains(['"', '“', '„', '‘', '«', '「', '『']) {
+        return;
+    }
+    // Every closed pair, at any depth: (text, outer).
+    let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((at, c)) = chars.next() {
+        let next_char = chars.peek().map(|&(_, c)| c);
+        let before = prev;
+        prev = Some(c);
+        let Some(m) = mark(c) else { continue };
+        if block.is_excluded(&(at..at + c.len_utf8())) {
+            continue;
+        }
+        let len = c.len_utf8();
+        let opens = |low: bool, family: Family| Open {
+            family,
+            at,
+            len,
+            low,
+        };
+        let space_or_none = |c: Option<char>| c.is_none_or(char::is_whitespace);
+        match m {
+            Mark::Straight => {
+                let can_close =
+                    !space_or_none(before) && !next_char.is_some_and(char::is_alphanumeric);
+                let can_open =
+                    !before.is_some_and(char::is_alphanumeric) && !space_or_none(next_char);
+                let top_straight = stack.last().is_some_and(|o| o.family == Family::Straight);
+                if top_straight && can_close {
+                    close(&mut stack, &mut pairs, Family::Straight, at, len);
+                } else if can_open {
+                    stack.push(opens(false, Family::Straight));
+                }
+            }
+            Mark::LeftDouble => {
+                if stack.iter().any(|o| o.low) && !space_or_none(before) {
+                    close(&mut stack, &mut pairs, Family::CurlyDouble, at, len);
+                } else {
+                    stack.push(opens(false, Family::CurlyDouble));
+                }
+            }
+            Mark::Open(Family::CurlySingle) => {
+                // "‘90s" and "rock ‘n’ roll" are elisions typed with the wrong mark.
+                let rest = &text[at + len..];
+                let elision = rest.starts_with(|c: char| c.is_ascii_digit())
+                    || rest.starts_with("n’")
+                    || rest.starts_with("n ");
+                if !elision
+                    && !before.is_some_and(char::is_alphanumeric)
+                    && !space_or_none(next_char)
+                {
+                    stack.push(opens(false, Family::CurlySingle));
+                }
+            }
+            Mark::Close(Family::CurlySingle) => {
+                // Between letters it is an apostrophe ("don’t"); only an open `‘` makes a
+                // closer of it.
+                let apostrophe = before.is_some_and(char::is_alphanumeric)
+                    && next_char.is_some_and(char::is_alphanumeric);
+                if !apostrophe && stack.iter().any(|o| o.family == Family::CurlySingle) {
+                    close(&mut stack, &mut pairs, Family::CurlySingle, at, len);
+                }
+            }
+            Mark::Open(family) => stack.push(opens(c == '„', family)),
+            Mark::Close(family) => close(&mut stack, &mut pairs, family, at, len),
+        }
+    }
+    // A quotation left open runs to the end of the block only when the next block opens with
+    // the same mark (a quotation over several paragraphs).
+    if let Some(outermost) = stack.first()
+        && next.is_some_and(|n| opens_with(&n.text, outermost.family))
+    {
+        let end = text.trim_end().len().max(outermost.at + outermost.len);
+        pairs.push((outermost.at + outermost.len..end, outermost.at..end));
+    }
+    pairs.sort_by_key(|(_, outer)| (outer.start, std::cmp::Reverse(outer.end)));
+    let mut covered_to = 0;
+    for (inner, outer) in pairs {
+        if outer.start < covered_to {
+            continue;
+        }
+        covered_to = outer.end;
+        out.push(quotation(QuotationKind::Inline, index, block, inner, outer));
+    }
+}
+
+/// Closes the innermost open quotation of `family`, dropping unclosed ones inside it.
+fn close(
+    stack: &mut Vec<Open>,
+    pairs: &mut Vec<(Range<usize>, Range<usize>)>,
+    family: Family,
+    at: usize,
+    len: usize,
+) {
+    let Some(depth) = stack.iter().rposition(|o| o.family == family) else {
+        return;
+    };
+    let open = &stack[depth];
+    pairs.push((open.at + open.len..at, open.at..at + len));
+    stack.truncate(depth);
+}
+
+fn opens_with(text: &str, family: Family) -> bool {
+    let Some(c) = text.trim_start().chars().next() else {
+        return false;
+    };
+    match (mark(c), family) {
+        (Some(Mark::Straight), Family::Straight)
+        | (Some(Mark::LeftDouble), Family::CurlyDouble) => true,
+        (Some(Mark::Open(f)), _) => f == family,
+        _ => false,
+    }
+}
+
+impl Document<'_> {
+    /// The quotations of one block, in text order.
+    pub fn quotations_in(&self, block: usize) -> &[Quotation] {
+        let start = self.quotations.partition_point(|q| q.block < block);
+        let end = self.quotations.partition_point(|q| q.block <= block);
+        &self.quotations[start..end]
+    }
+
+    /// Whether a range of a block's text lies inside a quotation (its marks included).
+    pub fn in_quotation(&self, block: usize, range: Range<usize>) -> bool {
+        self.quotations_in(block)
+            .iter()
+            .any(|q| q.outer.start <= range.start && range.end <= q.outer.end)
+    }
+}

@@ -1,0 +1,377 @@
+//! Vale's regular-expression dialect.
+//!
+//! Vale compiles rules with regexp2, which has lookahead, lookbehind and backreferences; the
+//! `regex` crate has none of them but runs in linear time. So a pattern is compiled with `regex`
+//! whenever it can be (nearly every published rule), and only a pattern that needs the extra
+//! syntax falls back to `fancy-regex`, with a backtrack limit so that no draft can make a rule
+//! run away. Both read `\b` and `\d` as ASCII, as regexp2's RE2 mode does.
+//!
+//! Most published rules are long lists of plain words and phrases ("a chip off the old
+//! block", …). Compiling such a list as one regex costs tens of milliseconds per rule; an
+//! Aho-Corasick automaton over the same words costs well under one and finds the same matches,
+//! so plain word lists take that path ([`Regex2::words`]).
+
+use std::ops::Range;
+
+/// How many backtracking steps a lookaround pattern may take on one text before it gives up
+/// (and reports no match there): generous for prose, fatal for catastrophic patterns.
+const BACKTRACK_LIMIT: usize = 100_000;
+
+/// A compiled Vale pattern.
+#[derive(Clone, Debug)]
+pub enum Regex2 {
+    /// Linear-time engine, for every pattern it accepts.
+    Fast(regex::Regex),
+    /// Backtracking engine, for lookaround and backreferences only.
+    Fancy(Box<fancy_regex::Regex>),
+    /// Plain words and phrases, as the regex `\b(?:w1|w2|…)\b` would match them.
+    Words(WordList),
+}
+
+/// Literal alternatives matched with the semantics of a regex alternation: at the leftmost
+/// position where one matches, the first in list order wins; with `bounded`, only where the
+/// regex's ASCII `\b` would hold at both ends.
+#[derive(Clone, Debug)]
+pub struct WordList {
+    automaton: aho_corasick::AhoCorasick,
+    bounded: bool,
+    /// The word each automaton pattern spells (a word may have several spellings).
+    owners: Vec<usize>,
+    words: usize,
+}
+
+/// Most spellings one word may expand to before it is left to the regex engine.
+const MAX_SPELLINGS: usize = 64;
+
+/// The texts a small regex matches, in the order a backtracking alternation prefers them, when
+/// it is built only from plain characters, `\`-escaped punctuation, `x?` and `(?:a|b)`
+/// groups: `thought leaders?` → `thought leaders`, `thought leader`. `None` for anything
+/// else. A list of such expansions matches exactly what the alternation of the regexes does.
+fn spellings(pattern: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let (out, end) = sequence(&chars, 0)?;
+    (end == chars.len()).then_some(out)
+}
+
+/// Parses a sequence up to `|`, `)` or the end.
+fn sequence(chars: &[char], mut at: usize) -> Option<(Vec<String>, usize)> {
+    let mut out = vec![String::new()];
+    while at < chars.len() && chars[at] != '|' && chars[at] != ')' {
+        let (mut atom, next) = match chars[at] {
+            '(' => {
+                if chars.get(at + 1) != Some(&'?') || chars.get(at + 2) != Some(&':') {
+                    return None;
+                }
+                let mut alternatives = Vec::new();
+                let mut pos = at + 3;
+                loop {
+                    let (alt, next) = sequence(chars, pos)?;
+                    alternatives.extend(alt);
+                    match chars.get(next) {
+                        Some('|') => pos = next + 1,
+                        Some(')') => break (alternatives, next + 1),
+                        _ => return None,
+                    }
+                }
+            }
+            '\\' => {
+                let c = *chars.get(at + 1)?;
+                if !c.is_ascii_punctuation() {
+                    return None;
+                }
+                (vec![c.to_string()], at + 2)
+            }
+            c if is_plain_char(c) => (vec![c.to_string()], at + 1),
+            _ => return None,
+        };
+        if chars.get(next) == Some(&'?') {
+            // Greedy: with the optional part first.
+            atom.push(String::new());
+            at = next + 1;
+        } else {
+            at = next;
+        }
+        if chars
+            .get(at)
+            .is_some_and(|c| matches!(c, '*' | '+' | '{' | '?'))
+        {
+            return None;
+        }
+        let mut joined = Vec::with_capacity(out.len() * atom.len());
+        for head in &out {
+            for tail in &atom {
+                joined.push(format!("{head}{tail}"));
+            }
+        }
+        if joined.len() > MAX_SPELLINGS {
+            return None;
+        }
+        out = joined;
+    }
+    Some((out, at))
+}
+
+/// Characters of a plain word: no regex syntax, ASCII (so that ASCII case folding is the
+/// regex's case folding, except for the Kelvin and long-s signs).
+/// Rewrites `\w`, `\W`, `\s` and `\S` to the ASCII classes they are in Vale's RE2-compatible
+/// dialect. Besides being Vale's meaning, ASCII classes compile into a small fraction of the
+/// automaton that Unicode ones need, which is most of the cost of loading a style.
+pub fn re2_classes(pattern: &str) -> String {
+    const WORD: &str = "0-9A-Za-z_";
+    const SPACE: &str = r"\t\n\f\r ";
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('w') if in_class => out.push_str(WORD),
+                Some('s') if in_class => out.push_str(SPACE),
+                Some('w') => out.push_str(&format!("[{WORD}]")),
+                Some('W') if !in_class => out.push_str(&format!("[^{WORD}]")),
+                Some('s') => out.push_str(&format!("[{SPACE}]")),
+                Some('S') if !in_class => out.push_str(&format!("[^{SPACE}]")),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                // A `]` first in a class (after an optional `^`) is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Text with no regex syntax in it, whose case folding is ASCII's.
+pub fn is_plain_text(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(is_plain_char)
+}
+
+fn is_plain_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            ' ' | '\''
+                | '-'
+                | '_'
+                | ','
+                | '&'
+                | '!'
+                | '@'
+                | '%'
+                | '/'
+                | ':'
+                | ';'
+                | '<'
+                | '>'
+                | '='
+                | '"'
+                | '~'
+                | '`'
+                | '#'
+        )
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl Regex2 {
+    /// Compiles `pattern`, with the fast engine when it accepts it.
+    pub fn new(pattern: &str) -> Result<Regex2, String> {
+        let pattern = &re2_classes(pattern);
+        match crate::pattern::compile(pattern) {
+            Ok(re) => Ok(Regex2::Fast(re)),
+            Err(fast_err) => {
+                let build = |p: &str| {
+                    fancy_regex::RegexBuilder::new(p)
+                        .backtrack_limit(BACKTRACK_LIMIT)
+                        .build()
+                };
+                build(&crate::pattern::ascii_boundaries(pattern))
+                    .or_else(|_| build(pattern))
+                    .map(|re| Regex2::Fancy(Box::new(re)))
+                    .map_err(|_| fast_err.to_string())
+            }
+        }
+    }
+
+    /// The words as a [`Regex2::Words`] list, when every one is plain text; `None` otherwise.
+    pub fn words(words: &[&str], ignorecase: bool, bounded: bool) -> Option<Regex2> {
+        let mut patterns = Vec::new();
+        let mut owners = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            for spelling in spellings(word)? {
+                if spelling.is_empty() {
+                    return None;
+                }
+                patterns.push(spelling);
+                owners.push(i);
+            }
+        }
+        if patterns.is_empty() {
+            return None;
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(ignorecase)
+            // Cheap to build; a run searches little text per rule.
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .build(&patterns)
+            .ok()?;
+        Some(Regex2::Words(WordList {
+            automaton,
+            bounded,
+            owners,
+            words: words.len(),
+        }))
+    }
+
+    pub fn is_fancy(&self) -> bool {
+        matches!(self, Regex2::Fancy(_))
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match self {
+            Regex2::Fast(re) => re.is_match(text),
+            Regex2::Fancy(re) => re.is_match(text).unwrap_or(false),
+            Regex2::Words(list) => !list.find(text).is_empty(),
+        }
+    }
+
+    /// Every non-overlapping match, as byte ranges of `text`.
+    pub fn find_iter(&self, text: &str) -> Vec<Range<usize>> {
+        match self {
+            Regex2::Fast(re) => re.find_iter(text).map(|m| m.range()).collect(),
+            // A match that hits the backtrack limit ends the search in this text.
+            Regex2::Fancy(re) => re
+                .find_iter(text)
+                .map_while(Result::ok)
+                .map(|m| m.range())
+                .collect(),
+            Regex2::Words(list) => list.find(text).into_iter().map(|(r, _)| r).collect(),
+        }
+    }
+
+    /// Every match with its capture groups (index 0 is the whole match).
+    pub fn captures_iter(&self, text: &str) -> Vec<Vec<Option<Range<usize>>>> {
+        match self {
+            Regex2::Fast(re) => re
+                .captures_iter(text)
+                .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
+                .collect(),
+            Regex2::Fancy(re) => re
+                .captures_iter(text)
+                .map_while(Result::ok)
+                .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
+                .collect(),
+            // Each word is a group of its own, as in `(w1)|(w2)|…`.
+            Regex2::Words(list) => {
+                let groups = list.words + 1;
+                list.find(text)
+                    .into_iter()
+                    .map(|(range, word)| {
+                        let mut caps = vec![None; groups];
+                        caps[0] = Some(range.clone());
+                        caps[word + 1] = Some(range);
+                        caps
+                    })
+                    .collect()
+            }
+        }
+    }
+}
+
+impl WordList {
+    /// Non-overlapping matches with the index of the word that matched.
+    fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+        let bytes = text.as_bytes();
+        let boundary = |at: usize| {
+            let before = at > 0 && is_word_byte(bytes[at - 1]);
+            let after = at < bytes.len() && is_word_byte(bytes[at]);
+            before != after
+        };
+        let mut candidates: Vec<(usize, usize, usize)> = self
+            .automaton
+            .find_overlapping_iter(text)
+            .filter(|m| !self.bounded || (boundary(m.start()) && boundary(m.end())))
+            .map(|m| (m.start(), m.pattern().as_usize(), m.end()))
+            .collect();
+        candidates.sort_unstable();
+        let mut out = Vec::new();
+        let mut next = 0;
+        for (start, word, end) in candidates {
+            if start >= next {
+                out.push((start..end, self.owners[word]));
+                next = end;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookaround_falls_back_and_plain_stays_fast() {
+        assert!(!Regex2::new(r"\bfoo\b").unwrap().is_fancy());
+        let re = Regex2::new(r"(?<!:[^ ]+?):\s[A-Z]").unwrap();
+        assert!(re.is_fancy());
+        assert_eq!(re.find_iter("Note: This"), vec![4..7]);
+        assert!(Regex2::new("(unclosed").is_err());
+    }
+
+    #[test]
+    fn classes_are_ascii_as_in_re2() {
+        assert_eq!(re2_classes(r"\b(\w+)\b"), r"\b([0-9A-Za-z_]+)\b");
+        assert_eq!(re2_classes(r"[^\s]+\S"), r"[^\t\n\f\r ]+[^\t\n\f\r ]");
+        assert_eq!(
+            re2_classes(r"[\w-]\\w[]\w]"),
+            r"[0-9A-Za-z_-]\\w[]0-9A-Za-z_]"
+        );
+        let re = Regex2::new(r"\w+").unwrap();
+        assert_eq!(re.find_iter("naïve"), vec![0..2, 4..6]);
+    }
+
+    #[test]
+    fn word_lists_match_as_the_regex_would() {
+        let words = ["a", "a lot", "lot of", "ab"];
+        let list = Regex2::words(&words, true, true).unwrap();
+        let regex = Regex2::new(r"(?i)(?m)\b(?:a|a lot|lot of|ab)\b").unwrap();
+        for text in ["A lot of it", "ab a lot", "xab a-lot lot of", "", "a"] {
+            assert_eq!(list.find_iter(text), regex.find_iter(text), "{text:?}");
+        }
+        assert!(Regex2::words(&["a.b"], true, true).is_none());
+        assert!(Regex2::words(&["a+"], true, true).is_none());
+        let words = ["thought leaders?", r"whet (?:the|your) appetite", r"U\.S\."];
+        let expanded = Regex2::words(&words, true, true).unwrap();
+        let regex = Regex2::new(&format!(r"(?i)(?m)\b(?:{})\b", words.join("|"))).unwrap();
+        for text in [
+            "Thought leader, thought leaders.",
+            "whet your appetite; U.S. x",
+        ] {
+            assert_eq!(expanded.find_iter(text), regex.find_iter(text), "{text:?}");
+        }
+        let groups = list.captures_iter("so ab");
+        assert_eq!(groups, vec![vec![Some(3..5), None, None, None, Some(3..5)]]);
+    }
+}

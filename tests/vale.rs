@@ -1,0 +1,351 @@
+//! Vale styles as a rule source: `tests/data/vale/` holds a `.vale.ini`, a style with one rule
+//! per Vale rule type (`styles/Test`), a broken style, a vocabulary, and drafts in Markdown,
+//! HTML and plain text whose findings are compared, exactly, with the `.expected` files beside
+//! them (`line:column-end_line:end_column rule: message`).
+//!
+//! `DRAFTLINT_BLESS=1 cargo test --test vale` rewrites the expected files; review the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use draftlint::config::Config;
+use draftlint::lint::{Settings, lint_with};
+use draftlint::render::Located;
+use draftlint::rules::RuleSet;
+use draftlint::rules::vale::{self, ValeSetup};
+use draftlint::source::{Format, SourceText};
+use draftlint::span::LineIndex;
+
+const DATA: &str = "tests/data/vale";
+
+fn load(ini: &str) -> ValeSetup {
+    vale::load(&Path::new(DATA).join(ini)).expect("the ini loads")
+}
+
+/// The Vale rules of `ini` alone, with its per-file settings.
+fn vale_only(ini: &str) -> (RuleSet, Config) {
+    let mut setup = load(ini);
+    assert!(setup.errors.is_empty(), "{:?}", setup.errors);
+    let mut rules = RuleSet::default();
+    setup.add_to(&mut rules);
+    let mut config = Config::empty(PathBuf::from("."));
+    config.vale = Some(Arc::new(setup.files));
+    (rules, config)
+}
+
+fn findings(path: &Path, rules: &RuleSet, config: &Config) -> String {
+    let source = SourceText::decode(fs::read(path).expect("read draft")).expect("decode");
+    let settings = Settings {
+        rules,
+        config: Some(config),
+        report_unused_suppressions: false,
+    };
+    let diagnostics = lint_with(&source.text, Format::from_path(path), Some(path), &settings);
+    let index = LineIndex::new(&source.text);
+    let mut out = String::new();
+    for d in &diagnostics {
+        let at = Located::new(&source.text, &index, d.span);
+        out.push_str(&format!(
+            "{}:{}-{}:{} {} {}: {}\n",
+            at.start.line,
+            at.start.column,
+            at.end.line,
+            at.end.column,
+            d.severity,
+            d.rule,
+            d.message
+        ));
+    }
+    out
+}
+
+#[test]
+fn every_rule_type_gives_the_findings_vale_defines() {
+    let (rules, config) = vale_only(".vale.ini");
+    let bless = std::env::var_os("DRAFTLINT_BLESS").is_some();
+    let mut failures = Vec::new();
+    for name in ["article.md", "page.html", "notes.txt"] {
+        let path = Path::new(DATA).join("docs").join(name);
+        let found = findings(&path, &rules, &config);
+        let expected_path = path.with_file_name(format!("{name}.expected"));
+        if bless {
+            fs::write(&expected_path, &found).expect("write expected");
+            continue;
+        }
+        let expected = fs::read_to_string(&expected_path).expect("expected file");
+        if expected != found {
+            failures.push(format!(
+                "{name}\n--- expected\n{expected}--- found\n{found}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_test_style_loads_every_supported_type_and_skips_script() {
+    let setup = load(".vale.ini");
+    let mut ids: Vec<&str> = setup.rules.iter().map(|r| r.meta.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "Test.Capitalization",
+            "Test.Conditional",
+            "Test.Consistency",
+            "Test.Existence",
+            "Test.Introduction",
+            "Test.Metric",
+            "Test.Occurrence",
+            "Test.Percent",
+            "Test.Repetition",
+            "Test.Substitution",
+            "Vale.Avoid",
+            "Vale.Repetition",
+            "Vale.Terms",
+        ]
+    );
+    let kinds: Vec<(&str, &str)> = setup
+        .rules
+        .iter()
+        .filter(|r| r.meta.id.starts_with("Test."))
+        .map(|r| (r.meta.id.as_str(), r.meta.kind.as_str()))
+        .collect();
+    assert!(kinds.contains(&("Test.Existence", "phrase")));
+    assert!(kinds.contains(&("Test.Substitution", "substitution")));
+    assert!(kinds.contains(&("Test.Repetition", "repetition")));
+    assert!(kinds.contains(&("Test.Metric", "metric")));
+    assert_eq!(
+        setup
+            .warnings
+            .iter()
+            .filter(|w| w.contains("Script.yml"))
+            .count(),
+        1,
+        "{:?}",
+        setup.warnings
+    );
+}
+
+#[test]
+fn a_broken_rule_file_is_located_and_the_others_still_load() {
+    let setup = load("broken.ini");
+    assert!(setup.rules.iter().any(|r| r.meta.id == "Test.Existence"));
+    let mut errors: Vec<(String, Option<usize>, String)> = setup
+        .errors
+        .iter()
+        .map(|e| {
+            let file = Path::new(&e.origin)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let line = e.span.map(|s| LineIndex::new(&e.text).line_of(s.start) + 1);
+            (file, line, e.message.clone())
+        })
+        .collect();
+    errors.sort();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, "Bad.yml");
+    assert_eq!(errors[0].1, Some(4), "{errors:?}");
+    assert_eq!(errors[1].0, "UnknownKey.yml");
+    assert_eq!(errors[1].1, Some(3), "{errors:?}");
+    assert!(errors[1].2.contains("tokenz"), "{errors:?}");
+    // An unknown ini key is a warning with its line.
+    assert!(
+        setup
+            .warnings
+            .iter()
+            .any(|w| w
+                .ends_with("broken.ini:2: `WordTemplate` is not supported by draftlint; ignored")),
+        "{:?}",
+        setup.warnings
+    );
+}
+
+#[test]
+fn min_alert_level_defaults_to_warning_and_sections_select_files() {
+    let (rules, config) = vale_only("default-level.ini");
+    let md = findings(&Path::new(DATA).join("docs/article.md"), &rules, &config);
+    assert!(md.contains("Test.Substitution"), "{md}");
+    assert!(
+        !md.contains("Test.Existence"),
+        "suggestions are below the default level: {md}"
+    );
+    // `[*.md]` only: the plain-text draft gets no Vale finding.
+    let txt = findings(&Path::new(DATA).join("docs/notes.txt"), &rules, &config);
+    assert_eq!(txt, "");
+}
+
+/// The published packages (Microsoft, Google, write-good, proselint, alex, Readability,
+/// Joblint) live beside the repository, not in it.
+fn published_styles() -> Option<PathBuf> {
+    ["../shared/vale-styles", "/work/shared/vale-styles"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.join("Microsoft").is_dir())
+}
+
+#[test]
+fn every_published_package_loads_without_error() {
+    let Some(styles) = published_styles() else {
+        eprintln!("the published Vale packages are not next to the repository; not checked");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ini = dir.path().join(".vale.ini");
+    fs::write(
+        &ini,
+        format!(
+            "StylesPath = {}\nMinAlertLevel = suggestion\n\n[*]\nBasedOnStyles = Vale, Microsoft, Google, write-good, proselint, alex, Readability, Joblint\n",
+            fs::canonicalize(&styles).unwrap().display()
+        ),
+    )
+    .unwrap();
+    let setup = vale::load(&ini).unwrap();
+    let broken: Vec<String> = setup.errors.iter().map(|e| e.to_string()).collect();
+    assert!(broken.is_empty(), "{broken:#?}");
+    let count = |style: &str| {
+        setup
+            .rules
+            .iter()
+            .filter(|r| r.meta.id.starts_with(&format!("{style}.")))
+            .count()
+    };
+    for (style, files) in [
+        ("Microsoft", "Microsoft"),
+        ("Google", "Google"),
+        ("write-good", "write-good"),
+        ("proselint", "proselint"),
+        ("alex", "alex"),
+        ("Readability", "Readability"),
+        ("Joblint", "Joblint"),
+    ] {
+        let yml = fs::read_dir(styles.join(files))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "yml")
+            })
+            .count();
+        assert_eq!(count(style), yml, "{style}");
+    }
+    // Only Vale.Spelling is left out.
+    assert_eq!(setup.warnings.len(), 1, "{:?}", setup.warnings);
+}
+
+fn draftlint(args: &[&str], dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_draftlint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run draftlint")
+}
+
+#[test]
+fn the_cli_opts_in_with_the_flag_or_the_config_key_only() {
+    let data = fs::canonicalize(DATA).unwrap();
+    let draft = data.join("docs/article.md");
+    let draft = draft.to_str().unwrap();
+    let ini = data.join(".vale.ini");
+    let ini = ini.to_str().unwrap();
+
+    // A .vale.ini next to the drafts is not picked up silently.
+    let plain = draftlint(&["check", "--format", "jsonl", draft], &data);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("Test."));
+
+    let flagged = draftlint(
+        &["check", "--format", "jsonl", "--vale-config", ini, draft],
+        &data,
+    );
+    let out = String::from_utf8_lossy(&flagged.stdout);
+    assert!(out.contains(r#""rule":"Test.Consistency""#), "{out}");
+    // Test.Consistency is an error.
+    assert_eq!(flagged.status.code(), Some(1));
+
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("draftlint.toml"),
+        format!("vale-config = \"{ini}\"\n[severity]\n\"Test.Consistency\" = \"info\"\n"),
+    )
+    .unwrap();
+    let keyed = draftlint(&["check", "--format", "jsonl", draft], dir.path());
+    let out = String::from_utf8_lossy(&keyed.stdout);
+    assert!(
+        out.contains(r#""rule":"Test.Consistency","severity":"info""#),
+        "{out}"
+    );
+
+    let listed = draftlint(&["rules", "--vale-config", ini], &data);
+    let out = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        out.lines().any(|l| l.starts_with("Test.Occurrence")
+            && l.contains("occurrence")
+            && l.ends_with("Keep sentences short.")),
+        "{out}"
+    );
+
+    let explained = draftlint(&["explain", "Test.Percent", "--vale-config", ini], &data);
+    let out = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        out.starts_with("Test.Percent (warning phrase, from "),
+        "{out}"
+    );
+    assert!(out.contains("Use '%%' instead of '%s'."), "{out}");
+    assert!(
+        out.contains("Vale `existence` rule, level warning."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Link: https://example.com/style#percent"),
+        "{out}"
+    );
+}
+
+#[test]
+fn replace_actions_are_fixes_only_when_one_exact_form_is_offered() {
+    let data = fs::canonicalize(DATA).unwrap();
+    let ini = data.join(".vale.ini");
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("draft.md");
+    fs::copy(data.join("docs/article.md"), &draft).unwrap();
+    let out = draftlint(
+        &[
+            "check",
+            "--no-config",
+            "--only",
+            "Test.Substitution",
+            "--vale-config",
+            ini.to_str().unwrap(),
+            "--fix",
+            "--diff",
+            draft.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    let diff = String::from_utf8_lossy(&out.stdout);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('-') || l.starts_with('+'))
+                && !l.starts_with("---")
+                && !l.starts_with("+++")
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "-We utilize the API and the the CDN. The World Health Organization (WHO) said WHO data is very good.",
+            "+We use the API and the the CDN. The World Health Organization (WHO) said WHO data is very good.",
+            "-- Send an e-mail to kubernetes admins about synergy.",
+            "+- Send an email to kubernetes admins about synergy.",
+        ],
+        "{diff}"
+    );
+}
