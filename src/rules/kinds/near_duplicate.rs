@@ -382,6 +382,11 @@ impl NearDuplicate {
         // Shingle → earlier blocks that have it.
         let mut index: FastMap<u64, Vec<usize>> = FastMap::default();
         let mut shingle_counts: FastMap<usize, usize> = FastMap::default();
+        // Repeats grouped by the passage they repeat, in the order the groups start: a passage
+        // pasted a thousand times is one problem, reported once with a count, not a thousand
+        // findings.
+        let mut groups: Vec<(usize, Vec<(usize, f64)>)> = Vec::new();
+        let mut group_of: FastMap<usize, usize> = FastMap::default();
         self.check_questions(doc, rule, out);
         let questions: HashSet<usize> = doc
             .faqs
@@ -421,13 +426,11 @@ impl NearDuplicate {
             if let Some((earlier, jaccard)) = best
                 && jaccard >= self.containment
             {
-                let first = &doc.blocks[earlier];
-                let percent = (jaccard * 100.0).round().to_string();
-                let span = block.source_span(0..block.text.len());
-                out.push(
-                    rule.diagnostic(span, &[("percent", &percent)])
-                        .with_related(first.source_span(0..first.text.len()), "first said here"),
-                );
+                let group = *group_of.entry(earlier).or_insert_with(|| {
+                    groups.push((earlier, Vec::new()));
+                    groups.len() - 1
+                });
+                groups[group].1.push((i, jaccard));
                 continue;
             }
             shingle_counts.insert(i, shingles.len());
@@ -437,6 +440,23 @@ impl NearDuplicate {
                     postings.push(i);
                 }
             }
+        }
+        for (earlier, repeats) in groups {
+            let whole = |b: usize| doc.blocks[b].source_span(0..doc.blocks[b].text.len());
+            let (first_repeat, jaccard) = repeats[0];
+            let percent = (jaccard * 100.0).round().to_string();
+            let mut finding = rule
+                .diagnostic(whole(first_repeat), &[("percent", &percent)])
+                .with_related(whole(earlier), "first said here");
+            if repeats.len() > 1 {
+                let more = repeats.len() - 1;
+                let times = if more == 1 { "time" } else { "times" };
+                finding.message = format!("{}; repeated {more} more {times}", finding.message);
+                for &(again, _) in repeats[1..].iter().take(self.max_related) {
+                    finding = finding.with_related(whole(again), "repeated again here");
+                }
+            }
+            out.push(finding);
         }
     }
 }

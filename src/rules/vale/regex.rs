@@ -97,6 +97,14 @@ fn sequence(chars: &[char], mut at: usize) -> Option<(Vec<String>, usize)> {
         {
             return None;
         }
+        if let [only] = atom.as_slice() {
+            // One spelling (a plain character, mostly): extend every spelling in place rather
+            // than rebuilding them all, which made long word lists quadratic to load.
+            for head in &mut out {
+                head.push_str(only);
+            }
+            continue;
+        }
         let mut joined = Vec::with_capacity(out.len() * atom.len());
         for head in &out {
             for tail in &atom {
