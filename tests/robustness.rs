@@ -430,9 +430,22 @@ mod limits {
     #[test]
     fn a_line_with_many_findings_shows_ten_and_counts_the_rest() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("numbers.txt"), "1,000 ".repeat(3000)).unwrap();
+        // One unsourced claim per sentence, 3,000 sentences on one line.
+        std::fs::write(
+            dir.path().join("numbers.txt"),
+            "Around 1,000 died. ".repeat(3000),
+        )
+        .unwrap();
         let (out, _, code) = draftlint(
-            &["check", "--no-config", "--color", "never", "numbers.txt"],
+            &[
+                "check",
+                "--no-config",
+                "--only",
+                "unsourced-number",
+                "--color",
+                "never",
+                "numbers.txt",
+            ],
             dir.path(),
             b"",
         );
@@ -449,16 +462,24 @@ mod limits {
             "{out}"
         );
         // Snippets of a long line are cut around the finding.
-        assert!(out.contains(" --> numbers.txt:1:55\n"), "{out}");
+        assert!(out.contains(" --> numbers.txt:1:172\n"), "{out}");
         assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
         let (json, _, _) = draftlint(
-            &["check", "--no-config", "--format", "json", "numbers.txt"],
+            &[
+                "check",
+                "--no-config",
+                "--only",
+                "unsourced-number",
+                "--format",
+                "json",
+                "numbers.txt",
+            ],
             dir.path(),
             b"",
         );
         let json: serde_json::Value = serde_json::from_str(&json).unwrap();
         let diagnostics = json["diagnostics"].as_array().unwrap();
         assert_eq!(diagnostics.len(), 3000);
-        assert_eq!(diagnostics[2999]["column"], 17995);
+        assert_eq!(diagnostics[2999]["column"], 2999 * 19 + 1);
     }
 }

@@ -21,13 +21,14 @@ static RULES: LazyLock<RuleSet> = LazyLock::new(|| RuleSet::load(&[]).expect("bu
 /// A short draft with something for every rule, linted with fuzzed rule and config files.
 const DRAFT: &str = "# Title\n\nCritics say 1,200 people came, and and left. [Click here](https://ex.org/a).\n\n## FAQ\n\n### Why?\n\nCritics say 1,200 people came.\n";
 
-const FORMATS: [OutputFormat; 6] = [
+const FORMATS: [OutputFormat; 7] = [
     OutputFormat::Human,
     OutputFormat::Json,
     OutputFormat::Jsonl,
     OutputFormat::Sarif,
     OutputFormat::Github,
     OutputFormat::Checkstyle,
+    OutputFormat::Html,
 ];
 
 /// Decodes `data` as a file of `format` would be, lints, fixes, re-lints and renders it.
@@ -97,6 +98,7 @@ fn check_render(rules: &RuleSet, source: SourceText, diagnostics: Vec<Diagnostic
         outcome: Ok(Linted {
             source,
             diagnostics,
+            html_scope: None,
         }),
     };
     let reports = [report];
@@ -133,6 +135,9 @@ fn check_render(rules: &RuleSet, source: SourceText, diagnostics: Vec<Diagnostic
                 );
             }
             OutputFormat::Github => assert_eq!(out.lines().count(), count),
+            OutputFormat::Html => {
+                assert!(out.starts_with("<!doctype html>") && out.ends_with("</html>\n"))
+            }
             OutputFormat::Human | OutputFormat::Checkstyle => {}
         }
     }
@@ -183,9 +188,9 @@ pub fn config_file(data: &[u8]) {
         }
         Ok(config) => {
             let settings = Settings {
-                rules: &RULES,
                 config: Some(&config),
                 report_unused_suppressions: true,
+                ..Settings::new(&RULES)
             };
             check_text(DRAFT, Format::Markdown, &settings, None);
         }
