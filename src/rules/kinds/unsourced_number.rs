@@ -5,7 +5,7 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{KindError, PhraseMatcher, compile_alternation, documented_kind};
+use super::{KindError, PhraseMatcher, compile_alternation, documented_kind, spanned_parts};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Block, BlockKind, Document};
 use crate::rules::load::build_rule;
@@ -305,12 +305,6 @@ fn words_alternation(words: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join("|")
-}
-
-fn spanned_parts(list: &[Spanned<String>]) -> Vec<(String, Option<Span>)> {
-    list.iter()
-        .map(|p| (p.get_ref().clone(), Some(Span::from(p.span()))))
-        .collect()
 }
 
 /// Compiles a pattern from the rule file, reporting an error at its span.
