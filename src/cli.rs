@@ -78,13 +78,9 @@ struct RulesArgs {
     vale_config: Option<PathBuf>,
 }
 
+/// What every command that lints takes: rules, config and suppression reporting.
 #[derive(Debug, Args)]
-struct CheckArgs {
-    /// Files and folders to lint; `-` reads standard input. Defaults to the current folder.
-    paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    format: OutputFormat,
+struct EngineArgs {
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     only: Vec<String>,
@@ -93,6 +89,49 @@ struct CheckArgs {
     disable: Vec<String>,
     #[command(flatten)]
     rules: RulesArgs,
+    /// Use this config file instead of the discovered draftlint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore draftlint.toml files.
+    #[arg(long)]
+    no_config: bool,
+    /// Report suppression comments that suppress nothing.
+    #[arg(long)]
+    report_unused_suppressions: bool,
+}
+
+impl EngineArgs {
+    fn options(&self) -> Result<EngineOptions> {
+        let cwd = std::env::current_dir().context("cannot read the working folder")?;
+        let config = if self.no_config {
+            ConfigSource::Ignore(cwd)
+        } else if let Some(path) = &self.config {
+            ConfigSource::File(path.clone())
+        } else {
+            ConfigSource::Discover(cwd)
+        };
+        Ok(EngineOptions {
+            config,
+            rule_dirs: self.rules.rule_dirs.clone(),
+            only: self.only.clone(),
+            disable: self.disable.clone(),
+            report_unused_suppressions: self.report_unused_suppressions,
+            vale_config: self.rules.vale_config.clone(),
+            html_content: Vec::new(),
+            as_of: None,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files and folders to lint; `-` reads standard input. Defaults to the current folder.
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
     /// Name (and so format) of the text read from standard input.
     #[arg(long, value_name = "PATH")]
     stdin_filename: Option<PathBuf>,
@@ -102,12 +141,6 @@ struct CheckArgs {
     /// When to colour the human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
-    /// Use this config file instead of the discovered draftlint.toml.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    config: Option<PathBuf>,
-    /// Ignore draftlint.toml files.
-    #[arg(long)]
-    no_config: bool,
     /// The lowest severity that fails the run (exit 1); overrides the config's `fail-on`.
     #[arg(long, value_enum, value_name = "LEVEL")]
     fail_on: Option<Severity>,
@@ -120,9 +153,6 @@ struct CheckArgs {
     /// With --fix, print a unified diff instead of writing.
     #[arg(long, requires = "fix")]
     diff: bool,
-    /// Report suppression comments that suppress nothing.
-    #[arg(long)]
-    report_unused_suppressions: bool,
     /// CSS selector of the article in whole HTML pages (repeatable); overrides `[html] content`.
     #[arg(long, value_name = "SELECTOR")]
     html_content: Vec<String>,
@@ -161,23 +191,8 @@ struct ServeArgs {
     /// The largest request body and served draft, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::serve::DEFAULT_BODY_LIMIT)]
     max_body: usize,
-    /// Run only these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    only: Vec<String>,
-    /// Do not run these rules (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    disable: Vec<String>,
     #[command(flatten)]
-    rules: RulesArgs,
-    /// Use this config file instead of the discovered draftlint.toml.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    config: Option<PathBuf>,
-    /// Ignore draftlint.toml files.
-    #[arg(long)]
-    no_config: bool,
-    /// Report suppression comments that suppress nothing.
-    #[arg(long)]
-    report_unused_suppressions: bool,
+    engine: EngineArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -266,16 +281,7 @@ fn run(cli: Cli) -> Result<u8> {
 }
 
 fn serve(args: ServeArgs) -> Result<u8> {
-    let options = EngineOptions {
-        config: config_source(args.no_config, args.config.as_deref())?,
-        rule_dirs: args.rules.rule_dirs.clone(),
-        only: args.only.clone(),
-        disable: args.disable.clone(),
-        report_unused_suppressions: args.report_unused_suppressions,
-        vale_config: args.rules.vale_config.clone(),
-        html_content: Vec::new(),
-        as_of: None,
-    };
+    let options = args.engine.options()?;
     let engine = Engine::new(&options)?;
     show_vale_problems(&engine.warnings, &engine.broken_rules);
     if !args.host.is_loopback() {
@@ -322,27 +328,11 @@ fn init(force: bool) -> Result<u8> {
 }
 
 /// Where the config comes from, for `--no-config` and `--config FILE`.
-fn config_source(no_config: bool, file: Option<&Path>) -> Result<ConfigSource> {
-    let cwd = std::env::current_dir().context("cannot read the working folder")?;
-    Ok(if no_config {
-        ConfigSource::Ignore(cwd)
-    } else if let Some(path) = file {
-        ConfigSource::File(path.to_path_buf())
-    } else {
-        ConfigSource::Discover(cwd)
-    })
-}
-
 fn engine_options(args: &CheckArgs) -> Result<EngineOptions> {
     Ok(EngineOptions {
-        config: config_source(args.no_config, args.config.as_deref())?,
-        rule_dirs: args.rules.rule_dirs.clone(),
-        only: args.only.clone(),
-        disable: args.disable.clone(),
-        report_unused_suppressions: args.report_unused_suppressions,
-        vale_config: args.rules.vale_config.clone(),
         html_content: args.html_content.clone(),
         as_of: args.as_of,
+        ..args.engine.options()?
     })
 }
 

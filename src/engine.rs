@@ -197,12 +197,6 @@ impl Engine {
         lint::lint_with(text, format, path, &self.settings())
     }
 
-    /// Lints files in parallel; the reports come back in input order. `stdin` holds what
-    /// standard input read, for the input without a path.
-    pub fn lint_inputs(&self, inputs: Vec<Input>, stdin: Option<Vec<u8>>) -> Vec<FileReport> {
-        lint::lint_inputs(inputs, stdin, &self.settings())
-    }
-
     /// Lints `inputs` in parallel and hands each report to `emit` in input order, as soon as it
     /// and the ones before it are done. Files go through in batches of a few per thread, so at
     /// most a batch of files and their findings are held at once, whatever the size of the run.

@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
@@ -128,34 +126,4 @@ pub fn lint_source(
             Err(FileError::Internal(message.to_string()))
         }
     }
-}
-
-/// Lints one file, reading it from disk.
-pub fn lint_path(
-    path: &Path,
-    format: Format,
-    settings: &Settings<'_>,
-) -> Result<Linted, FileError> {
-    lint_source(SourceText::read(path)?, format, Some(path), settings)
-}
-
-/// Lints files in parallel; the reports come back in input order.
-pub fn lint_inputs(
-    inputs: Vec<Input>,
-    stdin: Option<Vec<u8>>,
-    settings: &Settings<'_>,
-) -> Vec<FileReport> {
-    inputs
-        .into_par_iter()
-        .map(|input| {
-            let outcome = match &input.path {
-                Some(path) => lint_path(path, input.format, settings),
-                None => SourceText::decode(stdin.clone().unwrap_or_default()).and_then(|source| {
-                    let name = Path::new(&input.display);
-                    lint_source(source, input.format, Some(name), settings)
-                }),
-            };
-            FileReport { input, outcome }
-        })
-        .collect()
 }

@@ -139,25 +139,16 @@ pub fn apply(
                 .with_help(Some("check the id with `draftlint rules`".to_string())),
             );
         }
+        let vale = matches!(directive, Directive::ValeOff(_));
         match directive {
-            Directive::Disable(rules) => {
+            Directive::Disable(rules) | Directive::ValeOff(rules) => {
                 open.push(suppressions.len());
                 suppressions.push(Suppression {
                     comment: comment.span,
                     rules,
                     covers: Span::new(comment.span.end, doc.source.len()),
                     used: false,
-                    vale: false,
-                });
-            }
-            Directive::ValeOff(rules) => {
-                open.push(suppressions.len());
-                suppressions.push(Suppression {
-                    comment: comment.span,
-                    rules,
-                    covers: Span::new(comment.span.end, doc.source.len()),
-                    used: false,
-                    vale: true,
+                    vale,
                 });
             }
             Directive::ValeOn(rules) => {
