@@ -231,6 +231,16 @@ mod properties {
             let at = cut.min(config.len());
             harness::config_file(format!("{}{insert}{}", &config[..at], &config[at..]).as_bytes());
         }
+
+        #[test]
+        fn mangled_vale_rules_fail_cleanly(
+            cut in 0usize..400,
+            insert in proptest::sample::select(FRAGMENTS),
+        ) {
+            let rule = "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: error\nignorecase: true\nswap:\n  '(?:click here|here)': the page's name\n  utilize: use\n";
+            let at = draftlint::span::floor_char_boundary(rule, cut);
+            harness::vale_rule(format!("{}{insert}{}", &rule[..at], &rule[at..]).as_bytes());
+        }
     }
 }
 

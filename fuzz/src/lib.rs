@@ -196,3 +196,37 @@ pub fn config_file(data: &[u8]) {
         }
     }
 }
+
+/// Loads a fuzzed Vale YAML rule the way `--vale-config` does (an ini naming its style); a bad
+/// rule must give an error that renders, a good one must lint.
+pub fn vale_rule(data: &[u8]) {
+    let Ok(dir) = tempfile::tempdir() else {
+        return;
+    };
+    let style = dir.path().join("styles").join("Fuzz");
+    let ini = dir.path().join(".vale.ini");
+    let written = std::fs::create_dir_all(&style)
+        .and_then(|()| std::fs::write(style.join("Rule.yml"), data))
+        .and_then(|()| {
+            std::fs::write(
+                &ini,
+                "StylesPath = styles\nMinAlertLevel = suggestion\n\n[*]\nBasedOnStyles = Fuzz\n",
+            )
+        });
+    if written.is_err() {
+        return;
+    }
+    let mut rules = RuleSet::default();
+    let Ok(setup) = draftlint::engine::add_vale(&ini, &mut rules) else {
+        return;
+    };
+    for err in &setup.errors {
+        render_source_error(&err.origin, &err.text, err.span, &err.message, false);
+    }
+    if rules.resolve().is_err() {
+        return;
+    }
+    for format in [Format::Markdown, Format::Html, Format::Text] {
+        check_text(DRAFT, format, &Settings::new(&rules), None);
+    }
+}
