@@ -10,8 +10,8 @@
 use std::fmt;
 use std::sync::LazyLock;
 
+use crate::pattern::Regex;
 use jiff::civil::Date;
-use regex::Regex;
 
 use super::Document;
 use crate::source::Format;
@@ -211,7 +211,7 @@ fn from_front_matter(doc: &Document<'_>) -> Option<DocDate> {
 }
 
 fn from_html(source: &str) -> Option<DocDate> {
-    let located = |caps: regex::Captures<'_>, source_kind: DateSource| {
+    let located = |caps: crate::pattern::Captures<'_>, source_kind: DateSource| {
         let value = caps.iter().skip(1).flatten().next()?;
         Some(DocDate {
             date: iso(value.as_str())?,

@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 
 use super::{BlockKind, Document, FaqPair, FaqSection, SourceList};
 

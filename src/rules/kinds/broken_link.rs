@@ -1,7 +1,7 @@
 use std::any::Any;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::pattern::Regex;
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 

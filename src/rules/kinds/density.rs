@@ -1,8 +1,8 @@
 use std::any::Any;
 use std::ops::Range;
 
+use crate::pattern::Regex;
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 

@@ -20,7 +20,7 @@ mod vague_link;
 
 use std::any::Any;
 
-use regex::Regex;
+use crate::pattern::Regex;
 
 pub use broken_link::BrokenLink;
 pub use capitalization::{Capitalization, CapitalizationParams};

@@ -2,7 +2,7 @@ use std::any::Any;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
-use regex::Regex;
+use crate::pattern::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 

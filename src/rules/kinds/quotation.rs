@@ -1,7 +1,7 @@
 use std::any::Any;
 use std::ops::Range;
 
-use regex::Regex;
+use crate::pattern::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 

@@ -1,7 +1,7 @@
 use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
 
-use regex::Regex;
+use crate::pattern::Regex;
 use serde::Deserialize;
 
 use super::{KindError, documented_kind, phrase_pattern};
@@ -115,8 +115,13 @@ enum Same {
     Exactly,
     /// Other plain text, as the whole-text regex `^(?:…)$` would compare it.
     Text { ignorecase: bool },
-    /// The replacement as a whole-text regex.
-    Pattern(Regex2),
+    /// The replacement as a whole-text regex `^(?:…)$`, compiled the first time a key matches
+    /// (most never do in a run, and a style holds hundreds); one that does not compile
+    /// compares literally.
+    Pattern {
+        pattern: String,
+        compiled: std::sync::OnceLock<Option<Regex2>>,
+    },
 }
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
@@ -189,7 +194,10 @@ fn compile_swap(params: &SubstitutionParams) -> Result<Swap, KindError> {
             Same::Text { ignorecase }
         } else {
             let flags = if ignorecase { "(?i)" } else { "" };
-            Regex2::new(&format!("{flags}^(?:{replacement})$")).map_or(Same::Exactly, Same::Pattern)
+            Same::Pattern {
+                pattern: format!("{flags}^(?:{replacement})$"),
+                compiled: std::sync::OnceLock::new(),
+            }
         };
         entries.push(SwapEntry {
             replacement: replacement.clone(),
@@ -239,7 +247,12 @@ impl Swap {
                         entry.replacement.eq_ignore_ascii_case(observed)
                     }
                     Same::Text { ignorecase: false } => entry.replacement == observed,
-                    Same::Pattern(re) => re.is_match(observed),
+                    Same::Pattern { pattern, compiled } => {
+                        match compiled.get_or_init(|| Regex2::new(pattern).ok()) {
+                            Some(re) => re.is_match(observed),
+                            None => entry.replacement == observed,
+                        }
+                    }
                 };
                 let excepted = self
                     .excepted_words

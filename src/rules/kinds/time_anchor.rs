@@ -1,8 +1,8 @@
 use std::any::Any;
 use std::ops::Range;
 
+use crate::pattern::Regex;
 use jiff::civil::Date;
-use regex::Regex;
 use serde::Deserialize;
 
 use super::{KindError, documented_kind, phrase_alternation};
@@ -140,7 +140,7 @@ impl TimeAnchor {
     fn anchors(&self, block: &Block) -> Vec<Anchor> {
         let text = &block.text;
         let mut out = Vec::new();
-        let mut push = |caps: &regex::Captures<'_>, range: Range<usize>| {
+        let mut push = |caps: &crate::pattern::Captures<'_>, range: Range<usize>| {
             let Ok(year) = caps["year"].parse::<i16>() else {
                 return;
             };

@@ -1,7 +1,7 @@
 use std::any::Any;
 use std::ops::Range;
 
-use regex::Regex;
+use crate::pattern::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -480,7 +480,7 @@ impl UnsourcedNumber {
     /// Quantities in a block that are statistics, with their sentence.
     fn quantities(&self, block: &Block) -> Vec<Quantity> {
         let text = &block.text;
-        let mut candidates: Vec<regex::Captures<'_>> = Vec::new();
+        let mut candidates: Vec<crate::pattern::Captures<'_>> = Vec::new();
         if text.bytes().any(|b| b.is_ascii_digit()) {
             candidates.extend(self.digit_quantity.captures_iter(text));
         }
@@ -911,7 +911,7 @@ impl UnsourcedNumber {
 
 impl UnsourcedNumber {
     /// The kind of quantity a candidate is, and its base score.
-    fn kind(&self, caps: &regex::Captures<'_>) -> (Kind, f64) {
+    fn kind(&self, caps: &crate::pattern::Captures<'_>) -> (Kind, f64) {
         let kind = self.kind_of(caps);
         let b = &self.base;
         let base = match kind {
@@ -941,7 +941,7 @@ impl UnsourcedNumber {
         )
     }
 
-    fn kind_of(&self, caps: &regex::Captures<'_>) -> Kind {
+    fn kind_of(&self, caps: &crate::pattern::Captures<'_>) -> Kind {
         if caps.name("ratio").is_some() {
             return Kind::Ratio;
         }

@@ -21,7 +21,7 @@ const BACKTRACK_LIMIT: usize = 100_000;
 #[derive(Clone, Debug)]
 pub enum Regex2 {
     /// Linear-time engine, for every pattern it accepts.
-    Fast(regex::Regex),
+    Fast(crate::pattern::Regex),
     /// Backtracking engine, for lookaround and backreferences only.
     Fancy(Box<fancy_regex::Regex>),
     /// Plain words and phrases, as the regex `\b(?:w1|w2|…)\b` would match them.
