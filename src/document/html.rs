@@ -206,6 +206,8 @@ pub(super) fn parse(doc: &mut Document<'_>, options: &HtmlOptions) {
         .filter(|c| !(c.caption && c.waiting))
         .map(|c| c.citation)
         .collect();
+    // A `<cite>` closes before the footer around it: order them by block for lookups.
+    doc.citations.sort_by_key(|c| c.block);
 }
 
 fn push_comment(doc: &mut Document<'_>, start: usize, end: usize) {

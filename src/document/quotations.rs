@@ -317,11 +317,29 @@ impl Document<'_> {
         &self.quotations[start..end]
     }
 
-    /// The HTML citations of a block: those whose quote or figure holds it.
-    pub fn citations_of(&self, block: usize) -> impl Iterator<Item = &Citation> {
-        self.citations
-            .iter()
-            .filter(move |c| c.cites.contains(&block))
+    /// The HTML citations whose text is in one block, in text order.
+    pub fn citations_in(&self, block: usize) -> &[Citation] {
+        let start = self.citations.partition_point(|c| c.block < block);
+        let end = self.citations.partition_point(|c| c.block <= block);
+        &self.citations[start..end]
+    }
+
+    /// For each block, whether an HTML citation cites it. Quotes and figures nest or follow
+    /// each other, so merging their ranges keeps this linear however many citations they hold.
+    pub fn cited_blocks(&self) -> Vec<bool> {
+        let mut cited = vec![false; self.blocks.len()];
+        let mut ranges: Vec<Range<usize>> =
+            self.citations.iter().map(|c| c.cites.clone()).collect();
+        ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut marked_to = 0;
+        for r in ranges {
+            let from = r.start.max(marked_to);
+            for flag in cited.iter_mut().take(r.end).skip(from) {
+                *flag = true;
+            }
+            marked_to = marked_to.max(r.end);
+        }
+        cited
     }
 
     /// Whether a range of a block's text lies inside a quotation (its marks included).
@@ -411,8 +429,12 @@ mod tests {
                 cite(8, 12..14, 8..9),
             ]
         );
-        assert_eq!(doc.citations_of(1).count(), 1);
-        assert_eq!(doc.citations_of(7).count(), 0);
+        let cited: Vec<usize> = (0..doc.blocks.len())
+            .filter(|&i| doc.cited_blocks()[i])
+            .collect();
+        assert_eq!(cited, [1, 2, 3, 4, 5, 8]);
+        assert_eq!(doc.citations_in(3).len(), 1);
+        assert!(doc.citations_in(6).is_empty());
         let cited = &doc.citations[0];
         assert_eq!(
             &text[doc.blocks[cited.block]

@@ -255,7 +255,8 @@ impl QuotationCheck {
             && capitalised as f64 >= words.len() as f64 * self.title_case_share
     }
 
-    fn block_attributed(&self, doc: &Document<'_>, q: &Quotation) -> bool {
+    /// Whether a block quote is attributed; `cited` tells which blocks HTML citations cite.
+    fn block_attributed(&self, doc: &Document<'_>, q: &Quotation, cited: &[bool]) -> bool {
         let block = &doc.blocks[q.block];
         let text = block.text.trim();
         // Words quoted inside the block ("add a comment like “I wrote a post”") are not its
@@ -292,7 +293,7 @@ impl QuotationCheck {
                 || cites(b.text.trim())
                 || last != first && self.name_line(b.text.trim())
                 || signed_below
-                || doc.citations_of(last).next().is_some()
+                || cited[last]
                 || b.sentences
                     .last()
                     .is_some_and(|s| cites(&b.text[s.text.clone()]))
@@ -321,12 +322,11 @@ impl QuotationCheck {
                             || t.trim_end().ends_with(':')
                     }))
         });
-        // A citation under the quote (a figure's caption, "— Kevin Hoffman"), or a following
-        // sentence that attributes it: one with a quotation of its own attributes that one.
+        // A citation line under the quote ("— Kevin Hoffman"), or a following sentence that
+        // attributes it: one with a quotation of its own attributes that one.
         let follow_cites = prose_after(doc, last).is_some_and(|i| {
             let follow = &doc.blocks[i];
             cites(follow.text.trim())
-                || doc.citations_of(i).any(|c| c.cites.contains(&q.block))
                 || !inside_quote(doc, i)
                     && follow.sentences.first().is_some_and(|s| {
                         !own_quotation(doc, i, s) && self.attributes(&follow.text[s.text.clone()])
@@ -411,6 +411,28 @@ impl QuotationCheck {
 
     /// Whether an inline quotation, or a later paragraph of the same quotation, is attributed.
     fn run_attributed(&self, doc: &Document<'_>, q: &Quotation, unquoted: &str) -> bool {
+        if self.part_attributed(doc, q, unquoted) {
+            return true;
+        }
+        let mut part = q;
+        while part.runs_on {
+            let next = prose_after(doc, part.block).and_then(|i| {
+                doc.quotations_in(i)
+                    .iter()
+                    .find(|n| n.kind == QuotationKind::Inline)
+            });
+            let Some(next) = next else { return false };
+            let block = &doc.blocks[next.block];
+            if self.part_attributed(doc, next, &Self::unquoted(doc, next.block, block)) {
+                return true;
+            }
+            part = next;
+        }
+        false
+    }
+
+    /// Whether one paragraph's part of an inline quotation is attributed.
+    fn part_attributed(&self, doc: &Document<'_>, q: &Quotation, unquoted: &str) -> bool {
         let block = &doc.blocks[q.block];
         if self.inline_attributed(doc, q, unquoted) || self.signed_below(doc, block, q) {
             return true;
@@ -440,22 +462,9 @@ impl QuotationCheck {
             return true;
         }
         // A citation in the markup after it: "“…” <cite>Ann Lee</cite>".
-        if doc
-            .citations
+        doc.citations_in(q.block)
             .iter()
-            .any(|c| c.block == q.block && c.text.start >= q.outer.end)
-        {
-            return true;
-        }
-        if !q.runs_on {
-            return false;
-        }
-        let next = prose_after(doc, q.block).and_then(|i| doc.quotations_in(i).first());
-        next.is_some_and(|n| {
-            let b = &doc.blocks[n.block];
-            n.kind == QuotationKind::Inline
-                && self.run_attributed(doc, n, &Self::unquoted(doc, n.block, b))
-        })
+            .any(|c| c.text.start >= q.outer.end)
     }
 }
 
@@ -669,6 +678,7 @@ impl Check for QuotationCheck {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let mut unquoted: Option<(usize, String)> = None;
         let mut turns: Option<Vec<bool>> = None;
+        let mut cited: Option<Vec<bool>> = None;
         for q in &doc.quotations {
             let block = &doc.blocks[q.block];
             if q.words < self.min_words || block.kind.is_heading() || block.kind == BlockKind::Code
@@ -678,7 +688,10 @@ impl Check for QuotationCheck {
             let attributed = match q.kind {
                 // A run of block-quote paragraphs is one quotation, judged at its first.
                 QuotationKind::Block if continues_block_quote(doc, q.block) => continue,
-                QuotationKind::Block => self.block_attributed(doc, q),
+                QuotationKind::Block => {
+                    let cited = cited.get_or_insert_with(|| doc.cited_blocks());
+                    self.block_attributed(doc, q, cited)
+                }
                 QuotationKind::Inline => {
                     // Inside a block quote the block is the quotation; an attribute value
                     // (`alt="…"`) is markup.
