@@ -378,21 +378,29 @@ impl QuotationCheck {
         text
     }
 
-    /// Whether a paragraph opens with a speaker label ("((Rich Bowen))", "Q:").
-    fn labelled(&self, block: &Block) -> bool {
+    /// The speaker label that opens a paragraph ("((Rich Bowen))", "Q:", "Press office:"), if
+    /// any, and whether it names someone: every word capitalised, at most four ("MK:", "Ann
+    /// Lee:"), unlike a run-in heading ("How it started:").
+    fn label(&self, block: &Block) -> Option<bool> {
         let text = block.text.trim_start();
-        self.speaker_label
-            .as_ref()
-            .is_some_and(|r| r.is_match(text))
-            && !self.callout.as_ref().is_some_and(|r| r.is_match(text))
+        let found = self.speaker_label.as_ref()?.find(text)?;
+        if self.callout.as_ref().is_some_and(|r| r.is_match(text)) {
+            return None;
+        }
+        let words: Vec<&str> = found
+            .as_str()
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .split_whitespace()
+            .collect();
+        Some(words.len() <= 4 && words.iter().all(|w| w.starts_with(char::is_uppercase)))
     }
 
     /// For each block, whether it is the words of a labelled speaker: it opens with a label,
-    /// or, in a transcript (two labelled paragraphs or more), a label above it opens its turn
-    /// and no heading comes between.
+    /// or, in a transcript (two paragraphs or more labelled with names), a name label above
+    /// it opens its turn and no heading comes between.
     fn speaker_turns(&self, doc: &Document<'_>) -> Vec<bool> {
-        let labels: Vec<bool> = doc.blocks.iter().map(|b| self.labelled(b)).collect();
-        let transcript = labels.iter().filter(|&&l| l).count() >= 2;
+        let labels: Vec<Option<bool>> = doc.blocks.iter().map(|b| self.label(b)).collect();
+        let transcript = labels.iter().filter(|&&l| l == Some(true)).count() >= 2;
         let mut in_turn = false;
         doc.blocks
             .iter()
@@ -400,8 +408,8 @@ impl QuotationCheck {
             .map(|(b, &label)| {
                 if b.kind.is_heading() {
                     in_turn = false;
-                } else if label {
-                    in_turn = transcript;
+                } else if let Some(names) = label {
+                    in_turn = transcript && names;
                     return true;
                 }
                 in_turn
