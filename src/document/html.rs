@@ -8,7 +8,7 @@
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 use super::html_scope::{self, HtmlOptions};
-use super::{BlockBuilder, BlockKind, Comment, Document, Image, Link, LinkKind, ListRef};
+use super::{BlockBuilder, BlockKind, Citation, Comment, Document, Image, Link, LinkKind, ListRef};
 use crate::span::Span;
 
 /// Elements whose content is never prose.
@@ -88,6 +88,21 @@ struct State {
     strong_depth: usize,
     /// The accessible name of the `<a>` whose start tag is being read.
     link_name: Option<String>,
+    /// Open `<blockquote>` and `<figure>` elements: name, first block, first citation.
+    quote_containers: Vec<(&'static str, usize, usize)>,
+    /// The `<cite>` being read: its block's index and where its text starts there.
+    cite_start: Option<(usize, usize)>,
+    /// The block quote's `<footer>` or the figure's `<figcaption>` being read: its first block.
+    caption_start: Option<usize>,
+    /// Citations read so far, each with whether it is a caption and whether it still waits
+    /// for the quote or figure that encloses it.
+    citations: Vec<PendingCitation>,
+}
+
+struct PendingCitation {
+    citation: Citation,
+    caption: bool,
+    waiting: bool,
 }
 
 pub(super) fn parse(doc: &mut Document<'_>, options: &HtmlOptions) {
@@ -184,6 +199,15 @@ pub(super) fn parse(doc: &mut Document<'_>, options: &HtmlOptions) {
     }
     finish_block(doc, &mut st, None);
     doc.html_scope = Some(analysis.scope);
+    // A caption whose figure holds no block quote names an image or a table, not a speaker.
+    doc.citations = st
+        .citations
+        .into_iter()
+        .filter(|c| !(c.caption && c.waiting))
+        .map(|c| c.citation)
+        .collect();
+    // A `<cite>` closes before the footer around it: order them by block for lookups.
+    doc.citations.sort_by_key(|c| c.block);
 }
 
 fn push_comment(doc: &mut Document<'_>, start: usize, end: usize) {
@@ -314,12 +338,31 @@ fn start_tag(
             }
             return;
         }
+        "cite" => {
+            let at = st.current.as_ref().map_or(0, BlockBuilder::text_len);
+            st.cite_start = Some((doc.blocks.len(), at));
+            return;
+        }
         _ => {}
     }
     if !BLOCK_LEVEL.contains(&name) {
         return;
     }
     finish_block(doc, st, None);
+    match name {
+        "blockquote" => {
+            st.quote_containers
+                .push(("blockquote", doc.blocks.len(), st.citations.len()))
+        }
+        "figure" => st
+            .quote_containers
+            .push(("figure", doc.blocks.len(), st.citations.len())),
+        "footer" if st.quote_depth > 0 => st.caption_start = Some(doc.blocks.len()),
+        "figcaption" if st.quote_containers.last().is_some_and(|c| c.0 == "figure") => {
+            st.caption_start = Some(doc.blocks.len());
+        }
+        _ => {}
+    }
     match name {
         "ul" | "ol" => {
             st.list_count += 1;
@@ -377,12 +420,31 @@ fn end_tag(doc: &mut Document<'_>, st: &mut State, name: &str, span: Span) {
             }
             return;
         }
+        "cite" => {
+            if let Some((index, start)) = st.cite_start.take()
+                && index == doc.blocks.len()
+                && let Some(b) = st.current.as_ref()
+                && b.text_len() > start
+            {
+                st.citations.push(PendingCitation {
+                    citation: Citation {
+                        block: index,
+                        text: start..b.text_len(),
+                        cites: index..index + 1,
+                    },
+                    caption: false,
+                    waiting: true,
+                });
+            }
+            return;
+        }
         _ => {}
     }
     if !BLOCK_LEVEL.contains(&name) {
         return;
     }
     finish_block(doc, st, Some(span.end));
+    end_citation(doc, st, name);
     if name != "li" && name != "p" {
         st.pending = None;
     }
@@ -392,6 +454,50 @@ fn end_tag(doc: &mut Document<'_>, st: &mut State, name: &str, span: Span) {
         }
         "blockquote" => st.quote_depth = st.quote_depth.saturating_sub(1),
         "li" => st.pending = None,
+        _ => {}
+    }
+}
+
+/// Records the citations a closing tag completes: the blocks of a quote's footer or a figure's
+/// caption, and, at the end of a block quote or a figure that holds one, which blocks the
+/// citations inside it cite.
+fn end_citation(doc: &Document<'_>, st: &mut State, name: &str) {
+    match name {
+        "footer" | "figcaption" => {
+            let Some(first) = st.caption_start.take() else {
+                return;
+            };
+            for (i, block) in doc.blocks.iter().enumerate().skip(first) {
+                st.citations.push(PendingCitation {
+                    citation: Citation {
+                        block: i,
+                        text: 0..block.text.len(),
+                        cites: i..i + 1,
+                    },
+                    caption: true,
+                    waiting: true,
+                });
+            }
+        }
+        "blockquote" | "figure" => {
+            let Some(at) = st.quote_containers.iter().rposition(|c| c.0 == name) else {
+                return;
+            };
+            let (_, first, from) = st.quote_containers[at];
+            st.quote_containers.truncate(at);
+            let blocks = first..doc.blocks.len();
+            let holds_quote = name == "blockquote"
+                || doc.blocks[blocks.clone()]
+                    .iter()
+                    .any(|b| b.kind == BlockKind::BlockQuote);
+            if !holds_quote {
+                return;
+            }
+            for pending in st.citations[from..].iter_mut().filter(|c| c.waiting) {
+                pending.citation.cites = blocks.clone();
+                pending.waiting = false;
+            }
+        }
         _ => {}
     }
 }

@@ -141,8 +141,9 @@ const CHROME_ELEMENTS: &[&str] = &[
 ];
 
 /// Elements that scope a `<header>`/`<footer>` to themselves (HTML-AAM: such a header is not
-/// the page's banner).
-const SECTIONING: &[&str] = &["article", "aside", "main", "nav", "section"];
+/// the page's banner). A `<blockquote>` is a sectioning root: its footer holds the quote's
+/// citation.
+const SECTIONING: &[&str] = &["article", "aside", "main", "nav", "section", "blockquote"];
 
 /// An article is the content when it holds at least this share of the text around it.
 const ARTICLE_SHARE: usize = 4;

@@ -23,7 +23,7 @@ mod structure;
 use std::ops::Range;
 
 pub use builder::{BlockBuilder, OffsetMap};
-pub use quotations::{Quotation, QuotationKind};
+pub use quotations::{Citation, Quotation, QuotationKind};
 
 /// Documents longer than this are segmented into words and sentences in parallel.
 const PARALLEL_SEGMENT_BYTES: usize = 256 * 1024;
@@ -230,6 +230,8 @@ pub struct Document<'a> {
     pub date: Option<dates::DocDate>,
     /// Quoted speech and block quotes, sorted by block and position.
     pub quotations: Vec<Quotation>,
+    /// HTML only: where markup names a quotation's source (`<cite>`, a block quote's footer).
+    pub citations: Vec<Citation>,
     /// HTML only: which part of the page was linted.
     pub html_scope: Option<html_scope::ContentScope>,
 }
@@ -266,6 +268,7 @@ impl<'a> Document<'a> {
             source_lists: Vec::new(),
             date: None,
             quotations: Vec::new(),
+            citations: Vec::new(),
             html_scope: None,
         };
         match format {

@@ -13,7 +13,13 @@
 //!
 //! A quote left open at the end of a block is dropped, unless the next block opens with the same
 //! mark: that is the convention of a quotation running over several paragraphs, where only the
-//! last paragraph closes it. Markdown `>` and HTML `<blockquote>` blocks are block quotations.
+//! last paragraph closes it ([`Quotation::runs_on`]). Markdown `>` and HTML `<blockquote>`
+//! blocks are block quotations. A curly opener closed by a straight mark (`“…"`) is one
+//! quotation: a slip of the keyboard, not two open quotes.
+//!
+//! HTML also says in markup where a quotation's source is named: `<cite>`, the `<footer>` of a
+//! `<blockquote>`, the `<figcaption>` of a `<figure>` that holds one. The HTML parser records
+//! those as [`Citation`]s, because the visible text alone no longer shows them.
 
 use std::ops::Range;
 
@@ -41,6 +47,22 @@ pub struct Quotation {
     pub span: Span,
     /// Number of the block's words inside `text`.
     pub words: usize,
+    /// Left open at the end of its paragraph because the next paragraph opens with the same
+    /// mark: the quotation goes on there (the convention for speech over several paragraphs).
+    pub runs_on: bool,
+}
+
+/// Where HTML markup names the source of a quotation: a `<cite>` element, the `<footer>` of a
+/// `<blockquote>`, or the `<figcaption>` of a `<figure>` that holds a block quote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citation {
+    /// The block that holds the citation's text.
+    pub block: usize,
+    /// The citation's text in that block.
+    pub text: Range<usize>,
+    /// The blocks it cites: those of its `<blockquote>` or `<figure>`; for a `<cite>` outside
+    /// both, its own block.
+    pub cites: Range<usize>,
 }
 
 /// A family of quote marks: how one opens and which marks close it.
@@ -119,6 +141,7 @@ pub(super) fn find(doc: &mut Document<'_>) {
                 block,
                 start..end,
                 start..end,
+                false,
             ));
         }
         inline(index, block, next, &mut quotations);
@@ -132,6 +155,7 @@ fn quotation(
     block: &Block,
     text: Range<usize>,
     outer: Range<usize>,
+    runs_on: bool,
 ) -> Quotation {
     let first = block.words.partition_point(|w| w.text.start < text.start);
     let words = block.words[first..]
@@ -145,6 +169,7 @@ fn quotation(
         text,
         outer,
         words,
+        runs_on,
     }
 }
 
@@ -182,10 +207,16 @@ fn inline(index: usize, block: &Block, next: Option<&Block>, out: &mut Vec<Quota
                 let can_open =
                     !before.is_some_and(char::is_alphanumeric) && !space_or_none(next_char);
                 let top_straight = stack.last().is_some_and(|o| o.family == Family::Straight);
+                let top_curly = stack
+                    .last()
+                    .is_some_and(|o| o.family == Family::CurlyDouble && !o.low);
                 if top_straight && can_close {
                     close(&mut stack, &mut pairs, Family::Straight, at, len);
                 } else if can_open {
                     stack.push(opens(false, Family::Straight));
+                } else if top_curly && can_close {
+                    // “…": the closing mark typed straight.
+                    close(&mut stack, &mut pairs, Family::CurlyDouble, at, len);
                 }
             }
             Mark::LeftDouble => {
@@ -223,11 +254,13 @@ fn inline(index: usize, block: &Block, next: Option<&Block>, out: &mut Vec<Quota
     }
     // A quotation left open runs to the end of the block only when the next block opens with
     // the same mark (a quotation over several paragraphs).
+    let mut runs_on = None;
     if let Some(outermost) = stack.first()
         && next.is_some_and(|n| opens_with(&n.text, outermost.family))
     {
         let end = text.trim_end().len().max(outermost.at + outermost.len);
         pairs.push((outermost.at + outermost.len..end, outermost.at..end));
+        runs_on = Some(outermost.at);
     }
     pairs.sort_by_key(|(_, outer)| (outer.start, std::cmp::Reverse(outer.end)));
     let mut covered_to = 0;
@@ -236,7 +269,15 @@ fn inline(index: usize, block: &Block, next: Option<&Block>, out: &mut Vec<Quota
             continue;
         }
         covered_to = outer.end;
-        out.push(quotation(QuotationKind::Inline, index, block, inner, outer));
+        let open_ended = runs_on == Some(outer.start) && outer.end >= text.trim_end().len();
+        out.push(quotation(
+            QuotationKind::Inline,
+            index,
+            block,
+            inner,
+            outer,
+            open_ended,
+        ));
     }
 }
 
@@ -276,10 +317,130 @@ impl Document<'_> {
         &self.quotations[start..end]
     }
 
+    /// The HTML citations whose text is in one block, in text order.
+    pub fn citations_in(&self, block: usize) -> &[Citation] {
+        let start = self.citations.partition_point(|c| c.block < block);
+        let end = self.citations.partition_point(|c| c.block <= block);
+        &self.citations[start..end]
+    }
+
+    /// For each block, whether an HTML citation cites it. Quotes and figures nest or follow
+    /// each other, so merging their ranges keeps this linear however many citations they hold.
+    pub fn cited_blocks(&self) -> Vec<bool> {
+        let mut cited = vec![false; self.blocks.len()];
+        let mut ranges: Vec<Range<usize>> =
+            self.citations.iter().map(|c| c.cites.clone()).collect();
+        ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut marked_to = 0;
+        for r in ranges {
+            let from = r.start.max(marked_to);
+            for flag in cited.iter_mut().take(r.end).skip(from) {
+                *flag = true;
+            }
+            marked_to = marked_to.max(r.end);
+        }
+        cited
+    }
+
     /// Whether a range of a block's text lies inside a quotation (its marks included).
     pub fn in_quotation(&self, block: usize, range: Range<usize>) -> bool {
         self.quotations_in(block)
             .iter()
             .any(|q| q.outer.start <= range.start && range.end <= q.outer.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::document::{Citation, Document};
+    use crate::source::Format;
+
+    /// Each inline quotation as (block, text with marks, runs on).
+    fn inline(doc: &Document<'_>) -> Vec<(usize, String, bool)> {
+        doc.quotations
+            .iter()
+            .filter(|q| q.kind == super::QuotationKind::Inline)
+            .map(|q| {
+                let text = doc.blocks[q.block].text[q.outer.clone()].to_string();
+                (q.block, text, q.runs_on)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_curly_quotation_closes_with_a_straight_mark() {
+        let text = "“I enjoyed it, truly.\" - Pia and “she said \"no\" twice”.\n";
+        let doc = Document::parse(text, Format::Markdown);
+        assert_eq!(
+            inline(&doc),
+            [
+                (0, "“I enjoyed it, truly.\"".to_string(), false),
+                (0, "“she said \"no\" twice”".to_string(), false),
+            ]
+        );
+        assert_eq!(doc.quotations[0].span.range(), 0..24);
+    }
+
+    #[test]
+    fn a_quotation_over_two_paragraphs_runs_on() {
+        let text = "She said, \"We stay.\n\n\"And we fight.\"\n\nAfter \"that\".\n";
+        let doc = Document::parse(text, Format::Text);
+        assert_eq!(
+            inline(&doc),
+            [
+                (0, "\"We stay.".to_string(), true),
+                (1, "\"And we fight.\"".to_string(), false),
+                (2, "\"that\"".to_string(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_citations_of_block_quotes() {
+        let text = "<p>Intro.</p>\
+            <blockquote><p>“One.”</p><footer>— Ann</footer></blockquote>\
+            <blockquote><p>“Two.” <cite>Bo</cite></p></blockquote>\
+            <figure><blockquote><p>“Three.”</p></blockquote><figcaption>Cy</figcaption></figure>\
+            <figure><img src=\"a.png\" alt=\"\"><figcaption>A road</figcaption></figure>\
+            <p>“Four.” <cite>Di</cite></p>";
+        let doc = Document::parse(text, Format::Html);
+        let texts: Vec<&str> = doc.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Intro.",
+                "“One.”",
+                "— Ann",
+                "“Two.” Bo",
+                "“Three.”",
+                "Cy",
+                "\u{fffc}",
+                "A road",
+                "“Four.” Di"
+            ]
+        );
+        let cite = |block, text, cites| Citation { block, text, cites };
+        assert_eq!(
+            doc.citations,
+            [
+                cite(2, 0..7, 1..3),
+                cite(3, 11..13, 3..4),
+                cite(5, 0..2, 4..6),
+                cite(8, 12..14, 8..9),
+            ]
+        );
+        let cited: Vec<usize> = (0..doc.blocks.len())
+            .filter(|&i| doc.cited_blocks()[i])
+            .collect();
+        assert_eq!(cited, [1, 2, 3, 4, 5, 8]);
+        assert_eq!(doc.citations_in(3).len(), 1);
+        assert!(doc.citations_in(6).is_empty());
+        let cited = &doc.citations[0];
+        assert_eq!(
+            &text[doc.blocks[cited.block]
+                .source_span(cited.text.clone())
+                .range()],
+            "— Ann"
+        );
     }
 }

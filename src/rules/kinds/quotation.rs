@@ -47,6 +47,15 @@ pub struct QuotationParams {
     /// Regexes for block quotes that are notes or call-outs, not quotations ("Note:").
     #[serde(default)]
     callouts: Vec<Spanned<String>>,
+    /// Regexes for a speaker label that opens a paragraph ("((Rich Bowen))", "Q:", "Press
+    /// office:"): the paragraph is that speaker's words, and in a transcript (two labelled
+    /// paragraphs or more) so are the paragraphs after it, up to the next label or heading.
+    #[serde(default)]
+    speaker_labels: Vec<Spanned<String>>,
+    /// Longest name line, in words, that signs a quotation from the line below it ("Dan
+    /// Tangherlini, Administrator, GSA").
+    #[serde(default)]
+    max_signature_words: Option<usize>,
 }
 
 documented_kind! {
@@ -54,15 +63,28 @@ documented_kind! {
     /// Finds direct quotations of at least `min-words` words with no speaker: no attribution
     /// (`attributions`: "she said", "said the minister", "according to", "told reporters", "the
     /// statement read", a name and a colon) outside the quotation in its sentence, the sentence
-    /// before or the sentence after. Block quotes count as attributed when the paragraph that
-    /// leads into them attributes them (or ends with a colon) or a citation line follows
-    /// (`citation-lines`: "— Ada Lovelace").
+    /// before or the sentence after. A sentence that attributes a quotation of its own does not
+    /// attribute a neighbour.
+    ///
+    /// Block quotes (`>` in Markdown, `<blockquote>` in HTML) are checked when they are speech
+    /// (`block-speech`: first-person words of their own, or the whole block in quote marks).
+    /// They count as attributed when the paragraph that leads into them attributes them (or
+    /// ends with a colon), or when they are signed: a citation line in or under the quote
+    /// (`citation-lines`: "— Ada Lovelace", "-- Name, Title"), a short name line under the
+    /// quotation ("Dan Tangherlini, Administrator, GSA", "*Ann Lee*", at most
+    /// `max-signature-words` words), or in HTML a `<cite>`, the quote's `<footer>` or the
+    /// `<figcaption>` of its `<figure>`. Quotations in plain text and paragraphs are signed the
+    /// same way by a dash or a name on the line below.
     ///
     /// Quotations come from the document model: straight and curly quotes, guillemets and
-    /// corner brackets in any format, never in code. Titles of works (`title-leads`: "the book
-    /// …", "titled …"; or mostly capitalised words), scare quotes of fewer than `min-words`
-    /// words, quotations in headings and link text, and call-out block quotes (`callouts`:
-    /// "Note:") are not findings.
+    /// corner brackets in any format, never in code. Not findings: titles of works
+    /// (`title-leads`: "the book …", "titled …"; mostly capitalised words), a slogan, title or
+    /// phrase built into the writer's sentence with no punctuation of its own ("“Making the
+    /// best thing the easiest thing” starts with…"), scare quotes of fewer than `min-words`
+    /// words, quotations in headings and link text, call-out block quotes (`callouts`:
+    /// "Note:"), a later paragraph of a quotation over several paragraphs (judged with its
+    /// first), and what a labelled speaker says (`speaker-labels`: "((Ann Lee))", "Q:",
+    /// "Press office:"; in a transcript the label covers the paragraphs of the answer).
     ///
     /// ## Why is this bad
     /// A quotation is evidence only when the reader knows whose words they are. A floating
@@ -83,6 +105,8 @@ documented_kind! {
         speaker: Option<Regex>,
         not_speakers: Vec<String>,
         block_speech: Option<Regex>,
+        speaker_label: Option<Regex>,
+        max_signature_words: usize,
     }
 }
 
@@ -105,6 +129,8 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             speaker: compile_alternation(&spanned_parts(&p.speakers), false)?,
             not_speakers: p.not_speakers.iter().map(|w| w.to_lowercase()).collect(),
             block_speech: compile_alternation(&spanned_parts(&p.block_speech), false)?,
+            speaker_label: compile_alternation(&spanned_parts(&p.speaker_labels), false)?,
+            max_signature_words: p.max_signature_words.unwrap_or(12),
         })
     })
 }
@@ -229,10 +255,17 @@ impl QuotationCheck {
             && capitalised as f64 >= words.len() as f64 * self.title_case_share
     }
 
-    fn block_attributed(&self, doc: &Document<'_>, q: &Quotation) -> bool {
+    /// Whether a block quote is attributed; `cited` tells which blocks HTML citations cite.
+    fn block_attributed(&self, doc: &Document<'_>, q: &Quotation, cited: &[bool]) -> bool {
         let block = &doc.blocks[q.block];
         let text = block.text.trim();
-        let speech = self.block_speech.as_ref().is_none_or(|r| r.is_match(text));
+        // Words quoted inside the block ("add a comment like “I wrote a post”") are not its
+        // voice: only the block's own words make it speech.
+        let voice = Self::hollowed(doc, q.block, block);
+        let speech = self
+            .block_speech
+            .as_ref()
+            .is_none_or(|r| r.is_match(voice.trim()));
         if !speech
             || self.callout.as_ref().is_some_and(|r| r.is_match(text))
             || text.starts_with('(')
@@ -240,8 +273,8 @@ impl QuotationCheck {
             return true;
         }
         let cites = |t: &str| self.citation_line.as_ref().is_some_and(|r| r.is_match(t));
-        // Every paragraph of the quote: signed ("… — **Sarah Milstein**", "\"…\" -- Engineer")
-        // or followed by a citation line, in any of them.
+        // Every paragraph of the quote: signed ("… — **Sarah Milstein**", "\"…\" -- Engineer"),
+        // a name line under its quotation, a citation line or a `<cite>`, in any of them.
         let mut first = q.block;
         while let Some(i) = prose_before(doc, first) {
             if !joined_quote(doc, i, first) {
@@ -252,8 +285,15 @@ impl QuotationCheck {
         let mut last = q.block;
         loop {
             let b = &doc.blocks[last];
+            let signed_below = doc
+                .quotations_in(last)
+                .iter()
+                .any(|iq| iq.kind == QuotationKind::Inline && self.signed_below(doc, b, iq));
             if signed(b.text.trim())
                 || cites(b.text.trim())
+                || last != first && self.name_line(b.text.trim())
+                || signed_below
+                || cited[last]
                 || b.sentences
                     .last()
                     .is_some_and(|s| cites(&b.text[s.text.clone()]))
@@ -278,27 +318,193 @@ impl QuotationCheck {
                 && (!lead.links.is_empty()
                     || lead.sentences.last().is_some_and(|s| {
                         let t = &lead.text[s.text.clone()];
-                        // A sentence with its own quotation attributes that one.
-                        let own_quote = doc
-                            .quotations_in(i)
-                            .iter()
-                            .any(|o| o.outer.start < s.text.end && s.text.start < o.outer.end);
-                        !own_quote && self.attributes(t) || t.trim_end().ends_with(':')
+                        !own_quotation(doc, i, s) && self.attributes(t)
+                            || t.trim_end().ends_with(':')
                     }))
         });
+        // A citation line under the quote ("— Kevin Hoffman"), or a following sentence that
+        // attributes it: one with a quotation of its own attributes that one.
         let follow_cites = prose_after(doc, last).is_some_and(|i| {
             let follow = &doc.blocks[i];
-            // A citation line is one even when it is quoted on its own ("> — Kevin Hoffman").
             cites(follow.text.trim())
                 || !inside_quote(doc, i)
-                    && (cites(follow.text.trim())
-                        || follow
-                            .sentences
-                            .first()
-                            .is_some_and(|s| self.attributes(&follow.text[s.text.clone()])))
+                    && follow.sentences.first().is_some_and(|s| {
+                        !own_quotation(doc, i, s) && self.attributes(&follow.text[s.text.clone()])
+                    })
         });
         lead_attributes || follow_cites
     }
+
+    /// A short name line under a quotation, on a line of its own: "“…”*" then "Dan
+    /// Tangherlini, Administrator, GSA", or "*Ann Lee*". In a block quote that opens with the
+    /// quotation, a name after it on the same line signs it too ("“…” <cite>Ann Lee</cite>").
+    fn signed_below(&self, doc: &Document<'_>, block: &Block, q: &Quotation) -> bool {
+        let rest = block.text[q.outer.end..].trim_start_matches([' ', '\u{a0}', '*', '_']);
+        if rest.is_empty() {
+            return false;
+        }
+        let rest_start = block.text.len() - rest.len();
+        let from = block.source_span(q.outer.clone()).end;
+        let to = block.source_span(rest_start..block.text.len()).start;
+        let between = doc.source.get(from..to.max(from)).unwrap_or("");
+        let new_line = between.contains('\n') || between.to_ascii_lowercase().contains("<br");
+        let whole_quote =
+            block.kind == BlockKind::BlockQuote && block.text[..q.outer.start].trim().is_empty();
+        (new_line || whole_quote) && self.name_line(rest)
+    }
+
+    /// Whether a text is a signature: a short line that starts with a capital after any dash
+    /// and does not end like a sentence ("— Ada Lovelace, council member").
+    fn name_line(&self, text: &str) -> bool {
+        let t = text
+            .trim_start_matches([' ', '\u{a0}', '*', '_', '—', '–', '―', '~', '-'])
+            .trim_end_matches([' ', '\u{a0}', '*', '_']);
+        let words = t.split_whitespace().count();
+        t.starts_with(char::is_uppercase)
+            && (1..=self.max_signature_words).contains(&words)
+            && !t.ends_with(['.', '!', '?', ':', ';', '"', '”'])
+    }
+
+    /// The block's text with the words of its inline quotations blanked, their marks kept:
+    /// what the block says in its own voice.
+    fn hollowed(doc: &Document<'_>, index: usize, block: &Block) -> String {
+        let mut text = block.text.clone();
+        for q in doc.quotations_in(index) {
+            if q.kind == QuotationKind::Inline && !q.text.is_empty() {
+                let blank = " ".repeat(q.text.len());
+                text.replace_range(q.text.clone(), &blank);
+            }
+        }
+        text
+    }
+
+    /// The speaker label that opens a paragraph ("((Rich Bowen))", "Q:", "Press office:"), if
+    /// any, and whether it names someone: every word capitalised, at most four ("MK:", "Ann
+    /// Lee:"), unlike a run-in heading ("How it started:").
+    fn label(&self, block: &Block) -> Option<bool> {
+        let text = block.text.trim_start();
+        let found = self.speaker_label.as_ref()?.find(text)?;
+        if self.callout.as_ref().is_some_and(|r| r.is_match(text)) {
+            return None;
+        }
+        let words: Vec<&str> = found
+            .as_str()
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .split_whitespace()
+            .collect();
+        Some(words.len() <= 4 && words.iter().all(|w| w.starts_with(char::is_uppercase)))
+    }
+
+    /// For each block, whether it is the words of a labelled speaker: it opens with a label,
+    /// or, in a transcript (two paragraphs or more labelled with names), a name label above
+    /// it opens its turn and no heading comes between.
+    fn speaker_turns(&self, doc: &Document<'_>) -> Vec<bool> {
+        let labels: Vec<Option<bool>> = doc.blocks.iter().map(|b| self.label(b)).collect();
+        let transcript = labels.iter().filter(|&&l| l == Some(true)).count() >= 2;
+        let mut in_turn = false;
+        doc.blocks
+            .iter()
+            .zip(&labels)
+            .map(|(b, &label)| {
+                if b.kind.is_heading() {
+                    in_turn = false;
+                } else if let Some(names) = label {
+                    in_turn = transcript && names;
+                    return true;
+                }
+                in_turn
+            })
+            .collect()
+    }
+
+    /// Whether an inline quotation, or a later paragraph of the same quotation, is attributed.
+    fn run_attributed(&self, doc: &Document<'_>, q: &Quotation, unquoted: &str) -> bool {
+        if self.part_attributed(doc, q, unquoted) {
+            return true;
+        }
+        let mut part = q;
+        while part.runs_on {
+            let next = prose_after(doc, part.block).and_then(|i| {
+                doc.quotations_in(i)
+                    .iter()
+                    .find(|n| n.kind == QuotationKind::Inline)
+            });
+            let Some(next) = next else { return false };
+            let block = &doc.blocks[next.block];
+            if self.part_attributed(doc, next, &Self::unquoted(doc, next.block, block)) {
+                return true;
+            }
+            part = next;
+        }
+        false
+    }
+
+    /// Whether one paragraph's part of an inline quotation is attributed.
+    fn part_attributed(&self, doc: &Document<'_>, q: &Quotation, unquoted: &str) -> bool {
+        let block = &doc.blocks[q.block];
+        if self.inline_attributed(doc, q, unquoted) || self.signed_below(doc, block, q) {
+            return true;
+        }
+        // A closing quotation signed in the paragraph below ("— Ann Lee") or by a name on the
+        // very next line (plain text makes a block of it).
+        let closes = block.text[q.outer.end..].trim().len() <= 1;
+        if closes
+            && prose_after(doc, q.block).is_some_and(|i| {
+                let next = &doc.blocks[i];
+                let text = next.text.trim();
+                let next_line = doc
+                    .source
+                    .get(block.span.end..next.span.start)
+                    .is_some_and(|gap| gap.matches('\n').count() <= 1);
+                // A Markdown or HTML heading is a heading; plain text guesses them from short
+                // lines, a name among them.
+                let name_below = next_line
+                    && (!next.kind.is_heading() || doc.format == crate::source::Format::Text)
+                    && self.name_line(text);
+                self.citation_line
+                    .as_ref()
+                    .is_some_and(|r| r.is_match(text))
+                    || name_below
+            })
+        {
+            return true;
+        }
+        // A citation in the markup after it: "“…” <cite>Ann Lee</cite>".
+        doc.citations_in(q.block)
+            .iter()
+            .any(|c| c.text.start >= q.outer.end)
+    }
+}
+
+/// Whether a sentence of a block holds a quotation of its own.
+fn own_quotation(doc: &Document<'_>, index: usize, s: &crate::document::Sentence) -> bool {
+    doc.quotations_in(index)
+        .iter()
+        .any(|o| o.outer.start < s.text.end && s.text.start < o.outer.end)
+}
+
+/// A later paragraph of a quotation over several paragraphs: it is judged with the first.
+fn continues_run(doc: &Document<'_>, q: &Quotation) -> bool {
+    doc.blocks[q.block].text[..q.outer.start].trim().is_empty()
+        && prose_before(doc, q.block)
+            .and_then(|i| doc.quotations_in(i).last())
+            .is_some_and(|p| p.runs_on)
+}
+
+/// A quotation built into the writer's own sentence, with no punctuation of its own at its
+/// end: a title, a slogan or a phrase under discussion ("“Making the best thing the easiest
+/// thing” starts with…", "the handbook, “De-risking custom technology projects” a 40-page
+/// guide", "one-off "I just want a lib for a little bit" use cases").
+fn mention(block: &Block, q: &Quotation) -> bool {
+    let inner = block.text[q.text.clone()].trim_end_matches([' ', '\u{a0}', '*', '_']);
+    if inner.ends_with(['.', '!', '?', ',', ';', ':', '…']) {
+        return false;
+    }
+    let before = block.text[..q.outer.start].trim_end_matches([' ', '\u{a0}', '[', '*', '_']);
+    let after =
+        block.text[q.outer.end..].trim_start_matches([' ', '\u{a0}', ']', '*', '_', '—', '–', '-']);
+    before.ends_with(|c: char| c.is_lowercase() || c == ',')
+        || after.starts_with(char::is_lowercase)
 }
 
 /// A quotation introduced by a colon ("The study outlined the link: “…”") or signed after it
@@ -479,6 +685,8 @@ fn in_link(doc: &Document<'_>, block: &Block, range: &Range<usize>) -> bool {
 impl Check for QuotationCheck {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let mut unquoted: Option<(usize, String)> = None;
+        let mut turns: Option<Vec<bool>> = None;
+        let mut cited: Option<Vec<bool>> = None;
         for q in &doc.quotations {
             let block = &doc.blocks[q.block];
             if q.words < self.min_words || block.kind.is_heading() || block.kind == BlockKind::Code
@@ -488,7 +696,10 @@ impl Check for QuotationCheck {
             let attributed = match q.kind {
                 // A run of block-quote paragraphs is one quotation, judged at its first.
                 QuotationKind::Block if continues_block_quote(doc, q.block) => continue,
-                QuotationKind::Block => self.block_attributed(doc, q),
+                QuotationKind::Block => {
+                    let cited = cited.get_or_insert_with(|| doc.cited_blocks());
+                    self.block_attributed(doc, q, cited)
+                }
                 QuotationKind::Inline => {
                     // Inside a block quote the block is the quotation; an attribute value
                     // (`alt="…"`) is markup.
@@ -499,6 +710,8 @@ impl Check for QuotationCheck {
                         || in_link(doc, block, &q.outer)
                         || introduced_or_signed(block, q)
                         || embedded_phrase(block, q)
+                        || mention(block, q)
+                        || continues_run(doc, q)
                         || is_question(block, q)
                         || in_series(doc, block, q)
                         || !mostly_latin(&block.text[q.text.clone()])
@@ -513,14 +726,16 @@ impl Check for QuotationCheck {
                                 .1
                         }
                     };
-                    self.inline_attributed(doc, q, text)
+                    let turns = turns.get_or_insert_with(|| self.speaker_turns(doc));
+                    turns[q.block] || self.run_attributed(doc, q, text)
                 }
             };
             if attributed {
                 continue;
             }
             let words = q.words.to_string();
-            let shown = &block.text[q.text.clone()];
+            // A block quote's own quote marks are not part of the words shown.
+            let shown = block.text[q.text.clone()].trim_start_matches(['"', '“', '„', '«', '‘']);
             let preview: String = shown.chars().take(40).collect();
             let preview = if preview.len() < shown.len() {
                 format!("{}…", preview.trim_end())
