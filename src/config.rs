@@ -260,9 +260,9 @@ impl Config {
     }
 
     /// Applies severity settings and per-glob overrides to one file's diagnostics.
-    pub fn adjust(&self, path: Option<&Path>, diagnostics: &mut Vec<Diagnostic>) {
+    pub fn adjust(&self, path: Option<&Path>, source: &str, diagnostics: &mut Vec<Diagnostic>) {
         if let Some(vale) = &self.vale {
-            vale.adjust(path, diagnostics);
+            vale.adjust(path, source, diagnostics);
         }
         let applicable: Vec<&Override> = match path {
             Some(path) if !self.overrides.is_empty() => {

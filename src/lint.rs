@@ -94,7 +94,7 @@ pub fn lint_scoped(
         settings.report_unused_suppressions,
     );
     if let Some(config) = settings.config {
-        config.adjust(path, &mut diagnostics);
+        config.adjust(path, doc.source, &mut diagnostics);
     }
     (diagnostics, doc.html_scope)
 }

@@ -348,3 +348,22 @@ fn replace_actions_are_fixes_only_when_one_exact_form_is_offered() {
         "{diff}"
     );
 }
+
+#[test]
+fn token_and_block_ignores_skip_what_they_match() {
+    let (rules, config) = vale_only("ignores.ini");
+    let found = findings(&Path::new(DATA).join("docs/ignores.md"), &rules, &config);
+    let existence: Vec<&str> = found
+        .lines()
+        .filter(|l| l.contains("Test.Existence"))
+        .collect();
+    // "very" on lines 3 and 12 only: not in the math, the shortcode or the file block.
+    assert_eq!(
+        existence,
+        [
+            "3:9-3:13 info Test.Existence: Avoid 'very'.",
+            "12:23-12:27 info Test.Existence: Avoid 'very'."
+        ],
+        "{found}"
+    );
+}

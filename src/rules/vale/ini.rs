@@ -24,6 +24,10 @@ pub struct Section {
     pub based_on: Option<Vec<String>>,
     /// `Style.Rule` or `Style` switches, in file order.
     pub switches: Vec<(String, Switch)>,
+    /// `TokenIgnores`: regexes of inline text Vale's rules skip, with the line they are on.
+    pub token_ignores: Vec<(String, usize)>,
+    /// `BlockIgnores`: regexes of whole blocks Vale's rules skip (matched on the whole file).
+    pub block_ignores: Vec<(String, usize)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -55,6 +59,31 @@ fn list(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// A list of regexes: split at commas outside groups and classes (a pattern may hold
+/// `{1,3}` or `[,;]`), each trimmed.
+fn patterns(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut depth, mut in_class, mut escaped, mut start) = (0i32, false, false, 0);
+    for (i, c) in value.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' | '{' if !in_class => depth += 1,
+            ')' | '}' if !in_class => depth -= 1,
+            ',' if depth <= 0 && !in_class => {
+                out.push(value[start..i].trim().to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(value[start..].trim().to_string());
+    out.retain(|p| !p.is_empty());
+    out
+}
+
 /// Vale's defaults for these keys; draftlint never lints code or front matter, which is what
 /// they say, so only other values are reported as unsupported.
 const DEFAULT_IGNORED_SCOPES: &[&str] = &["code", "tt"];
@@ -74,6 +103,8 @@ pub fn parse(text: &str) -> Ini {
                 line,
                 based_on: None,
                 switches: Vec::new(),
+                token_ignores: Vec::new(),
+                block_ignores: Vec::new(),
             });
             continue;
         }
@@ -116,6 +147,16 @@ pub fn parse(text: &str) -> Ini {
                     ));
                 }
             }
+            (true, "TokenIgnores" | "BlockIgnores") => {
+                if let Some(section) = ini.sections.last_mut() {
+                    let list = if key == "TokenIgnores" {
+                        &mut section.token_ignores
+                    } else {
+                        &mut section.block_ignores
+                    };
+                    list.extend(patterns(value).into_iter().map(|p| (p, line)));
+                }
+            }
             (true, "BasedOnStyles") => {
                 if let Some(section) = ini.sections.last_mut() {
                     section.based_on = Some(list(value));
@@ -150,13 +191,7 @@ pub fn parse(text: &str) -> Ini {
 }
 
 /// Section keys Vale knows that draftlint does not apply (they are not rule switches).
-const KNOWN_UNSUPPORTED: &[&str] = &[
-    "BlockIgnores",
-    "TokenIgnores",
-    "Transform",
-    "Lang",
-    "CommentDelimiters",
-];
+const KNOWN_UNSUPPORTED: &[&str] = &["Transform", "Lang", "CommentDelimiters"];
 
 #[cfg(test)]
 mod tests {
@@ -183,7 +218,27 @@ mod tests {
                 ("Google.We".to_string(), Switch::Level(Severity::Error))
             ]
         );
+        assert_eq!(s.token_ignores, [("x".to_string(), 10)]);
         let lines: Vec<usize> = ini.warnings.iter().map(|w| w.0).collect();
-        assert_eq!(lines, [4, 10]);
+        assert_eq!(lines, [4]);
+    }
+
+    #[test]
+    fn ignore_lists_split_between_patterns_only() {
+        assert_eq!(
+            patterns(r"(\$+[^\n$]+\$+), (:math:`.*`), x{1,3}, [,;]y, a\,b"),
+            [
+                r"(\$+[^\n$]+\$+)",
+                "(:math:`.*`)",
+                "x{1,3}",
+                "[,;]y",
+                r"a\,b"
+            ]
+        );
+        let ini = parse("[*.md]\nBlockIgnores = (?s) *({< file [^>]* >}.*?{</ ?file >})\n");
+        assert_eq!(
+            ini.sections[0].block_ignores,
+            [("(?s) *({< file [^>]* >}.*?{</ ?file >})".to_string(), 2)]
+        );
     }
 }

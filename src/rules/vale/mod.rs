@@ -119,7 +119,7 @@ pub struct ValeError {
 /// Which Vale rules apply to which files, at which level.
 #[derive(Debug)]
 pub struct ValeFiles {
-    sections: Vec<(GlobMatcher, ini::Section)>,
+    sections: Vec<(GlobMatcher, ini::Section, Ignores)>,
     min_level: Severity,
     /// Every loaded Vale rule id.
     ids: Vec<String>,
@@ -127,16 +127,38 @@ pub struct ValeFiles {
     limits: HashMap<String, usize>,
 }
 
+/// A section's `TokenIgnores` and `BlockIgnores`, compiled.
+#[derive(Debug, Default)]
+struct Ignores {
+    patterns: Vec<Regex2>,
+}
+
+impl Ignores {
+    /// Where the patterns match in `source`: each match's first group when it has one (Vale's
+    /// convention: "capture the entire token in the first grouping"), else the whole match.
+    fn ranges(&self, source: &str, out: &mut Vec<std::ops::Range<usize>>) {
+        for pattern in &self.patterns {
+            for groups in pattern.captures_iter(source) {
+                if let Some(range) = groups.get(1).cloned().flatten().or(groups[0].clone()) {
+                    out.push(range);
+                }
+            }
+        }
+    }
+}
+
 impl ValeFiles {
-    /// Drops the Vale findings the ini does not enable for `path`, sets the levels it
-    /// switches, and drops what is below `MinAlertLevel`. Other findings are untouched.
-    pub fn adjust(&self, path: Option<&Path>, diagnostics: &mut Vec<Diagnostic>) {
+    /// Drops the Vale findings the ini does not enable for `path` or that touch text its
+    /// `TokenIgnores`/`BlockIgnores` skip, sets the levels it switches, and drops what is
+    /// below `MinAlertLevel`. Other findings are untouched.
+    pub fn adjust(&self, path: Option<&Path>, source: &str, diagnostics: &mut Vec<Diagnostic>) {
         if !diagnostics.iter().any(|d| is_vale_id(&d.rule)) {
             return;
         }
         let mut based_on: &[String] = &[];
         let mut switches: HashMap<&str, Switch> = HashMap::new();
-        for (glob, section) in &self.sections {
+        let mut ignored = Vec::new();
+        for (glob, section, ignores) in &self.sections {
             let matches = path.is_some_and(|p| {
                 glob.is_match(p) || p.file_name().is_some_and(|name| glob.is_match(name))
             });
@@ -149,10 +171,17 @@ impl ValeFiles {
             for (key, switch) in &section.switches {
                 switches.insert(key, *switch);
             }
+            ignores.ranges(source, &mut ignored);
         }
         diagnostics.retain_mut(|d| {
             if !is_vale_id(&d.rule) {
                 return true;
+            }
+            if ignored
+                .iter()
+                .any(|r| r.start < d.span.end.max(d.span.start + 1) && d.span.start < r.end)
+            {
+                return false;
             }
             let style = d.rule.split('.').next().unwrap_or("");
             let switch = switches
@@ -227,7 +256,18 @@ pub fn load(ini_path: &Path) -> Result<ValeSetup, ValeError> {
             .literal_separator(false)
             .build()
         {
-            Ok(glob) => sections.push((glob.compile_matcher(), section.clone())),
+            Ok(glob) => {
+                let mut ignores = Ignores::default();
+                for (pattern, line) in section.token_ignores.iter().chain(&section.block_ignores) {
+                    match Regex2::new(pattern) {
+                        Ok(regex) => ignores.patterns.push(regex),
+                        Err(e) => warnings.push(format!(
+                            "{display}:{line}: invalid ignore pattern `{pattern}`: {e}; skipped"
+                        )),
+                    }
+                }
+                sections.push((glob.compile_matcher(), section.clone(), ignores))
+            }
             Err(e) => warnings.push(format!(
                 "{display}:{}: invalid glob `{}`: {e}",
                 section.line, section.glob
