@@ -257,6 +257,136 @@ impl std::ops::Index<&str> for Captures<'_> {
     }
 }
 
+/// A list of literal phrases matched the way their regex alternation would match them
+/// (`\bword\s+word\b`, case-insensitive, straight and curly apostrophes alike, first listed
+/// wins at the leftmost position), on one Aho-Corasick automaton. Building it costs a small
+/// fraction of compiling the alternation, which for a rule's hundred phrases is milliseconds.
+#[derive(Clone, Debug)]
+pub struct PhraseList {
+    automaton: aho_corasick::AhoCorasick,
+    /// Per automaton pattern: whether a word boundary must hold before and after it.
+    bounds: Vec<(bool, bool)>,
+}
+
+impl PhraseList {
+    /// The automaton of `phrases`, or `None` when one of them has a non-ASCII letter (ASCII
+    /// case folding would not be the regex's).
+    pub fn new(phrases: &[&str], case_sensitive: bool) -> Option<PhraseList> {
+        let mut patterns = Vec::with_capacity(phrases.len());
+        let mut bounds = Vec::with_capacity(phrases.len());
+        for phrase in phrases {
+            let normal = normalize_phrase(phrase);
+            if normal.chars().any(|c| !c.is_ascii() && c.is_alphanumeric()) {
+                return None;
+            }
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            bounds.push((word(normal.chars().next()), word(normal.chars().last())));
+            patterns.push(normal);
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(!case_sensitive)
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .build(&patterns)
+            .ok()?;
+        Some(PhraseList { automaton, bounds })
+    }
+
+    /// Every place a phrase matches, overlapping, as `(start, phrase index, end)` sorted by
+    /// start and then by the order of the list.
+    pub fn candidates(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let normal = Normalized::new(text);
+        let bytes = text.as_bytes();
+        let word_at = |i: usize| bytes.get(i).is_some_and(|&b| is_word_byte(b));
+        let mut candidates: Vec<(usize, usize, usize)> = self
+            .automaton
+            .find_overlapping_iter(normal.text())
+            .filter(|m| !m.is_empty())
+            .filter_map(|m| {
+                let range = normal.original(m.start()..m.end(), text);
+                let (before, after) = self.bounds[m.pattern().as_usize()];
+                let ok = (!before || range.start == 0 || !word_at(range.start - 1))
+                    && (!after || !word_at(range.end));
+                ok.then_some((range.start, m.pattern().as_usize(), range.end))
+            })
+            .collect();
+        candidates.sort_unstable();
+        candidates
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// A phrase as the automaton holds it: words separated by one space, `’` as `'`.
+fn normalize_phrase(phrase: &str) -> String {
+    phrase
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('’', "'")
+}
+
+/// Text with every run of white space as one space and `’` as `'`, and the way back to the
+/// original offsets; borrowed when there is nothing to change (most blocks).
+struct Normalized<'t> {
+    text: std::borrow::Cow<'t, str>,
+    /// For each byte of the normalized text, the offset of its character in the original.
+    origin: Vec<usize>,
+}
+
+impl<'t> Normalized<'t> {
+    fn new(text: &'t str) -> Normalized<'t> {
+        let bytes = text.as_bytes();
+        let plain = !bytes.iter().enumerate().any(|(i, &b)| {
+            b >= 0x80 || (b.is_ascii_whitespace() && (b != b' ' || bytes.get(i + 1) == Some(&b' ')))
+        });
+        if plain {
+            return Normalized {
+                text: std::borrow::Cow::Borrowed(text),
+                origin: Vec::new(),
+            };
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut origin = Vec::with_capacity(text.len());
+        let mut in_space = false;
+        for (i, c) in text.char_indices() {
+            if c.is_whitespace() {
+                if !in_space {
+                    out.push(' ');
+                    origin.push(i);
+                }
+                in_space = true;
+                continue;
+            }
+            in_space = false;
+            let c = if c == '’' { '\'' } else { c };
+            for _ in 0..c.len_utf8() {
+                origin.push(i);
+            }
+            out.push(c);
+        }
+        Normalized {
+            text: std::borrow::Cow::Owned(out),
+            origin,
+        }
+    }
+
+    fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The original range of a non-empty normalized range that does not end in white space.
+    fn original(&self, range: Range<usize>, original: &str) -> Range<usize> {
+        if self.origin.is_empty() {
+            return range;
+        }
+        let last = self.origin[range.end - 1];
+        let last_len = original[last..].chars().next().map_or(1, char::len_utf8);
+        self.origin[range.start]..last + last_len
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
