@@ -88,7 +88,6 @@ pub(super) const LIST_SCOPE: &[&str] = &[
 /// Elements whose text is not text a reader sees.
 pub(super) const RAW_TEXT: &[&str] = &["script", "style", "template", "noscript", "textarea"];
 
-#[derive(Debug)]
 pub struct Node<'t> {
     /// Tag name (the tokenizer writes it in lower case).
     pub name: &'t str,
@@ -110,6 +109,16 @@ pub struct Node<'t> {
     pub end_token: usize,
     /// Visible characters (not white space, not script) inside the element.
     pub text_len: usize,
+}
+
+impl fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node")
+            .field("element", &self.describe())
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .finish()
+    }
 }
 
 impl<'t> Node<'t> {
