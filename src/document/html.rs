@@ -5,20 +5,20 @@
 //! code content never reaches the prose. Which tokens are the page's content (not its menus
 //! and footers) is decided first, by [`super::html_scope`], over the same tokens.
 
-use html5gum::{DefaultEmitter, Token, Tokenizer};
-
-use super::html_scope::{self, HtmlOptions};
+use super::html_scope::{self, CHROME_ELEMENTS, HtmlOptions, SECTIONING};
+use super::html_tokens::{Token, Tokens, class};
+use super::html_tree::{CLOSES_P, LIST_SCOPE, RAW_TEXT, VOID};
 use super::{BlockBuilder, BlockKind, Citation, Comment, Document, Image, Link, LinkKind, ListRef};
 use crate::span::Span;
 
 /// Elements whose content is never prose.
-const SKIPPED: &[&str] = &[
+pub(super) const SKIPPED: &[&str] = &[
     "script", "style", "noscript", "template", "textarea", "svg", "math", "head", "iframe",
     "object", "select",
 ];
 
 /// Elements that end the current block when they open or close.
-const BLOCK_LEVEL: &[&str] = &[
+pub(super) const BLOCK_LEVEL: &[&str] = &[
     "p",
     "h1",
     "h2",
@@ -82,7 +82,7 @@ struct State {
     list_count: usize,
     quote_depth: usize,
     /// Name and depth of the non-prose element being skipped.
-    skipping: Option<(String, usize)>,
+    skipping: Option<(&'static str, usize)>,
     code_start: Option<(usize, usize)>,
     link: Option<OpenLink>,
     strong_depth: usize,
@@ -105,21 +105,40 @@ struct PendingCitation {
     waiting: bool,
 }
 
+/// What the parsers need to know about a tag name, looked up once per name and page.
+fn classify(name: &str) -> u16 {
+    [
+        (VOID, class::VOID),
+        (CLOSES_P, class::CLOSES_P),
+        (LIST_SCOPE, class::LIST_SCOPE),
+        (RAW_TEXT, class::RAW_TEXT),
+        (SECTIONING, class::SECTIONING),
+        (CHROME_ELEMENTS, class::CHROME),
+        (SKIPPED, class::SKIPPED),
+        (BLOCK_LEVEL, class::BLOCK_LEVEL),
+    ]
+    .iter()
+    .filter(|(names, _)| names.contains(&name))
+    .fold(0, |bits, (_, bit)| bits | bit)
+}
+
 pub(super) fn parse(doc: &mut Document<'_>, options: &HtmlOptions) {
     let source = doc.source;
-    let mut emitter = DefaultEmitter::<usize>::new_with_span();
-    emitter.naively_switch_states(true);
-    let tokens: Vec<Token<usize>> = Tokenizer::new_with_emitter(source, emitter)
-        .flatten()
-        .collect();
-    let mut analysis = html_scope::analyse(&tokens, source.len(), options);
+    let tokens = Tokens::parse(source, classify);
+    let html_scope::Analysis {
+        keep,
+        link_names,
+        scope,
+    } = html_scope::analyse(&tokens, source.len(), options);
+    // Link names come in token order: one cursor instead of a lookup per tag.
+    let mut link_names = link_names.into_iter().peekable();
     let mut st = State::default();
     let mut in_content = true;
-    for (index, token) in tokens.into_iter().enumerate() {
-        if !analysis.keep[index] {
+    for (index, token) in tokens.list.iter().enumerate() {
+        if !keep[index] {
             // Comments stay: suppressions may sit anywhere.
-            if let Token::Comment(comment) = &token {
-                push_comment(doc, comment.span.start, comment.span.end);
+            if let Token::Comment { at } = token {
+                push_comment(doc, at.start, at.end);
             }
             if in_content {
                 // Text on either side of left-out chrome never joins into one block.
@@ -129,10 +148,15 @@ pub(super) fn parse(doc: &mut Document<'_>, options: &HtmlOptions) {
             continue;
         }
         in_content = true;
-        match token {
-            Token::StartTag(tag) => {
-                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                let span = Span::new(tag.span.start, tag.span.end.min(source.len()));
+        match *token {
+            Token::Start {
+                tag,
+                attrs,
+                at,
+                self_closing,
+            } => {
+                let name = tokens.str(tag.name);
+                let span = Span::new(at.start, at.end.min(source.len()));
                 if let Some((skipped, depth)) = st.skipping.as_mut() {
                     if *skipped == name {
                         *depth += 1;
@@ -145,17 +169,17 @@ pub(super) fn parse(doc: &mut Document<'_>, options: &HtmlOptions) {
                     }
                     continue;
                 }
-                st.link_name = analysis.link_names.remove(&index);
-                let attr = |key: &str| {
-                    tag.attributes
-                        .get(key.as_bytes())
-                        .map(|v| String::from_utf8_lossy(v).into_owned())
-                };
-                start_tag(doc, &mut st, &name, span, &attr, tag.self_closing);
+                while link_names.next_if(|(token, _)| *token < index).is_some() {}
+                st.link_name = link_names
+                    .next_if(|(token, _)| *token == index)
+                    .map(|(_, n)| n);
+                let attrs = tokens.attrs(attrs);
+                let attr = |key: &str| tokens.attr(attrs, key);
+                start_tag(doc, &mut st, name, tag.class, span, &attr, self_closing);
             }
-            Token::EndTag(tag) => {
-                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                let span = Span::new(tag.span.start, tag.span.end.min(source.len()));
+            Token::End { tag, at } => {
+                let name = tokens.str(tag.name);
+                let span = Span::new(at.start, at.end.min(source.len()));
                 if let Some((skipped, depth)) = st.skipping.as_mut() {
                     if *skipped == name {
                         *depth -= 1;
@@ -177,28 +201,28 @@ pub(super) fn parse(doc: &mut Document<'_>, options: &HtmlOptions) {
                     }
                     continue;
                 }
-                end_tag(doc, &mut st, &name, span);
+                end_tag(doc, &mut st, name, tag.class, span);
             }
-            Token::String(text) => {
+            Token::Text { value, at } => {
                 if st.skipping.is_some() || st.code_start.is_some() {
                     continue;
                 }
-                let span = Span::new(text.span.start, text.span.end.min(source.len()));
-                let value = String::from_utf8_lossy(&text.value);
+                let span = Span::new(at.start, at.end.min(source.len()));
+                let value = tokens.str(value);
                 if value.trim().is_empty() && st.current.is_none() {
                     continue;
                 }
                 if !value.trim().is_empty() {
                     mark_link_text(&mut st);
                 }
-                push_text(doc, &mut st, &value, span);
+                push_text(doc, &mut st, value, span);
             }
-            Token::Comment(comment) => push_comment(doc, comment.span.start, comment.span.end),
-            Token::Doctype(_) | Token::Error(_) => {}
+            Token::Comment { at } => push_comment(doc, at.start, at.end),
+            Token::Other => {}
         }
     }
     finish_block(doc, &mut st, None);
-    doc.html_scope = Some(analysis.scope);
+    doc.html_scope = Some(scope);
     // A caption whose figure holds no block quote names an image or a table, not a speaker.
     doc.citations = st
         .citations
@@ -268,17 +292,19 @@ fn finish_block(doc: &mut Document<'_>, st: &mut State, end: Option<usize>) {
     }
 }
 
-fn start_tag(
+fn start_tag<'t>(
     doc: &mut Document<'_>,
     st: &mut State,
     name: &str,
+    tag_class: u16,
     span: Span,
-    attr: &dyn Fn(&str) -> Option<String>,
+    attr: &dyn Fn(&str) -> Option<&'t str>,
     self_closing: bool,
 ) {
-    if SKIPPED.contains(&name) && !self_closing {
+    if tag_class & class::SKIPPED != 0 && !self_closing {
         finish_block(doc, st, None);
-        st.skipping = Some((name.to_string(), 1));
+        let skipped = SKIPPED.iter().find(|s| **s == name).copied().unwrap_or("");
+        st.skipping = Some((skipped, 1));
         return;
     }
     match name {
@@ -286,7 +312,7 @@ fn start_tag(
             finish_block(doc, st, None);
             let code = BlockBuilder::new(BlockKind::Code, span, doc.links.len());
             doc.blocks.push(code.finish(doc.links.len()));
-            st.skipping = Some(("pre".to_string(), 1));
+            st.skipping = Some(("pre", 1));
             return;
         }
         "code" | "kbd" | "samp" => {
@@ -306,7 +332,7 @@ fn start_tag(
             st.link = Some(OpenLink {
                 span_start: span.start,
                 dest_span: attr("href").and_then(|_| attribute_span(doc.source, span, "href")),
-                dest: attr("href"),
+                dest: attr("href").map(str::to_string),
                 text_start,
                 text_src_start: span.end,
                 images_before: doc.images.len(),
@@ -319,8 +345,8 @@ fn start_tag(
             block(doc, st, span).push_placeholder(span);
             doc.images.push(Image {
                 span,
-                alt: attr("alt").unwrap_or_default(),
-                dest: attr("src").unwrap_or_default(),
+                alt: attr("alt").unwrap_or_default().to_string(),
+                dest: attr("src").unwrap_or_default().to_string(),
                 block: Some(doc.blocks.len()),
             });
             return;
@@ -345,7 +371,7 @@ fn start_tag(
         }
         _ => {}
     }
-    if !BLOCK_LEVEL.contains(&name) {
+    if tag_class & class::BLOCK_LEVEL == 0 {
         return;
     }
     finish_block(doc, st, None);
@@ -405,7 +431,7 @@ fn start_tag(
     }
 }
 
-fn end_tag(doc: &mut Document<'_>, st: &mut State, name: &str, span: Span) {
+fn end_tag(doc: &mut Document<'_>, st: &mut State, name: &str, tag_class: u16, span: Span) {
     match name {
         "a" => {
             if st.link.is_some() {
@@ -440,7 +466,7 @@ fn end_tag(doc: &mut Document<'_>, st: &mut State, name: &str, span: Span) {
         }
         _ => {}
     }
-    if !BLOCK_LEVEL.contains(&name) {
+    if tag_class & class::BLOCK_LEVEL == 0 {
         return;
     }
     finish_block(doc, st, Some(span.end));

@@ -23,11 +23,8 @@
 //! the text content with `img[alt]` and `svg > title`, then `title` — so an icon link with a
 //! label is not "a link without text".
 
-use std::collections::HashMap;
-
-use html5gum::Token;
-
-use super::html_tree::{Node, RAW_TEXT, Selectors, Tree};
+use super::html_tokens::{Token, Tokens, class};
+use super::html_tree::{Node, Selectors, Tree};
 use crate::span::Span;
 
 /// Settings of the HTML parser, compiled once per run.
@@ -119,8 +116,9 @@ impl ContentScope {
 pub(super) struct Analysis {
     /// Per token: part of the content.
     pub keep: Vec<bool>,
-    /// Accessible names of the content's `<a>` elements, by start-tag token index.
-    pub link_names: HashMap<usize, String>,
+    /// Accessible names of the content's `<a>` elements with their start-tag token index,
+    /// in document order.
+    pub link_names: Vec<(usize, String)>,
     pub scope: ContentScope,
 }
 
@@ -136,23 +134,20 @@ const CHROME_ROLES: &[&str] = &[
 ];
 
 /// Elements that are never the article's text.
-const CHROME_ELEMENTS: &[&str] = &[
+pub(super) const CHROME_ELEMENTS: &[&str] = &[
     "nav", "aside", "form", "dialog", "template", "noscript", "menu",
 ];
 
 /// Elements that scope a `<header>`/`<footer>` to themselves (HTML-AAM: such a header is not
 /// the page's banner). A `<blockquote>` is a sectioning root: its footer holds the quote's
 /// citation.
-const SECTIONING: &[&str] = &["article", "aside", "main", "nav", "section", "blockquote"];
+pub(super) const SECTIONING: &[&str] =
+    &["article", "aside", "main", "nav", "section", "blockquote"];
 
 /// An article is the content when it holds at least this share of the text around it.
 const ARTICLE_SHARE: usize = 4;
 
-pub(super) fn analyse(
-    tokens: &[Token<usize>],
-    source_len: usize,
-    options: &HtmlOptions,
-) -> Analysis {
+pub(super) fn analyse(tokens: &Tokens, source_len: usize, options: &HtmlOptions) -> Analysis {
     let mut tree = Tree::build(tokens, source_len);
     let facts = Inherited::of(&tree);
     let excluded_by_config = tree.matching(&options.exclude);
@@ -219,10 +214,10 @@ pub(super) fn analyse(
     let links: Vec<usize> = (0..n)
         .filter(|&i| content[i] && tree.nodes[i].name == "a")
         .collect();
-    let mut link_names = HashMap::new();
+    let mut link_names = Vec::with_capacity(links.len());
     for i in links {
         let name = accessible_name(&mut tree, &facts, tokens, i);
-        link_names.insert(tree.nodes[i].first_token, name);
+        link_names.push((tree.nodes[i].first_token, name));
     }
     let roots = roots
         .iter()
@@ -339,15 +334,14 @@ impl Inherited {
             let marks = facts.marks[i];
             facts.sectioned[i] = parent.is_some_and(|(p, pn)| {
                 facts.sectioned[p]
-                    || SECTIONING.contains(&pn.name)
+                    || pn.is(class::SECTIONING)
                     || facts.marks[p].main_role
                     || facts.marks[p].article_role
             });
             facts.in_chrome[i] = parent.is_some_and(|(p, _)| facts.in_chrome[p])
                 || (node.name != "form" && is_chrome(node, marks, facts.sectioned[i], 0));
-            blocked[i] = parent.is_some_and(|(p, _)| blocked[p])
-                || marks.hidden
-                || RAW_TEXT.contains(&node.name);
+            blocked[i] =
+                parent.is_some_and(|(p, _)| blocked[p]) || marks.hidden || node.is(class::RAW_TEXT);
             in_svg[i] = parent.is_some_and(|(p, _)| in_svg[p]) || node.name == "svg";
             titled[i] = parent
                 .is_some_and(|(p, pn)| titled[p] || (node.name == "title" && pn.name == "svg"));
@@ -366,7 +360,7 @@ fn is_chrome(node: &Node<'_>, marks: Marks, sectioned: bool, body_text: usize) -
     }
     match node.name {
         "form" => node.text_len.saturating_mul(2) < body_text,
-        name if CHROME_ELEMENTS.contains(&name) => true,
+        _ if node.is(class::CHROME) => true,
         "header" | "footer" => !sectioned,
         _ => false,
     }
@@ -387,26 +381,26 @@ struct Marks {
 
 impl Marks {
     fn of(node: &Node<'_>) -> Marks {
-        if !node.has_attributes() {
-            return Marks::default();
+        let mut marks = Marks::default();
+        // One pass over the element's attributes (usually none to three).
+        for (key, value) in node.attributes() {
+            match key {
+                "hidden" => marks.hidden = true,
+                "aria-hidden" if value.trim().eq_ignore_ascii_case("true") => marks.hidden = true,
+                "role" => {
+                    // The first token of `role` is the one browsers use.
+                    let role = value.split_whitespace().next().unwrap_or("");
+                    marks.chrome_role = CHROME_ROLES.iter().any(|c| role.eq_ignore_ascii_case(c));
+                    marks.main_role = role.eq_ignore_ascii_case("main");
+                    marks.article_role = role.eq_ignore_ascii_case("article");
+                }
+                "itemprop" => {
+                    marks.article_body = value.split_whitespace().any(|p| p == "articleBody");
+                }
+                _ => {}
+            }
         }
-        // The first token of `role` is the one browsers use.
-        let role = node
-            .attr("role")
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or("");
-        Marks {
-            hidden: node.attr("hidden").is_some()
-                || node
-                    .attr("aria-hidden")
-                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
-            chrome_role: CHROME_ROLES.iter().any(|c| role.eq_ignore_ascii_case(c)),
-            main_role: role.eq_ignore_ascii_case("main"),
-            article_role: role.eq_ignore_ascii_case("article"),
-            article_body: node
-                .attr("itemprop")
-                .is_some_and(|v| v.split_whitespace().any(|p| p == "articleBody")),
-        }
+        marks
     }
 }
 
@@ -452,12 +446,7 @@ fn is_named_chrome(node: &Node<'_>) -> bool {
 
 /// The accessible name of a link (HTML-AAM, "a" element; accname 1.2 steps 2B–2I, simplified
 /// to what links hold).
-fn accessible_name(
-    tree: &mut Tree<'_>,
-    facts: &Inherited,
-    tokens: &[Token<usize>],
-    link: usize,
-) -> String {
+fn accessible_name(tree: &mut Tree<'_>, facts: &Inherited, tokens: &Tokens, link: usize) -> String {
     if let Some(ids) = tree.nodes[link].attr("aria-labelledby").map(str::to_string) {
         let targets: Vec<usize> = ids
             .split_whitespace()
@@ -493,12 +482,7 @@ fn accessible_name(
 
 /// The text an element presents: its text, images' alt text and SVG titles, without hidden
 /// parts and script, white space collapsed.
-fn subtree_text(
-    tree: &Tree<'_>,
-    facts: &Inherited,
-    tokens: &[Token<usize>],
-    element: usize,
-) -> String {
+fn subtree_text(tree: &Tree<'_>, facts: &Inherited, tokens: &Tokens, element: usize) -> String {
     let node = &tree.nodes[element];
     let mut out = String::new();
     let mut push = |text: &str| {
@@ -509,16 +493,16 @@ fn subtree_text(
             out.push_str(word);
         }
     };
-    let inside = node.first_token + 1..node.end_token.min(tokens.len());
-    for (token, owner) in tokens[inside.clone()].iter().zip(&tree.owner[inside]) {
+    let inside = node.first_token + 1..node.end_token.min(tokens.list.len());
+    for (token, owner) in tokens.list[inside.clone()].iter().zip(&tree.owner[inside]) {
         if !owner.is_some_and(|o| facts.names_text[o]) {
             continue;
         }
-        match token {
-            Token::String(text) => push(&String::from_utf8_lossy(&text.value)),
-            Token::StartTag(tag) if tag.name.eq_ignore_ascii_case(b"img") => {
-                if let Some(alt) = tag.attributes.get(b"alt".as_slice()) {
-                    push(&String::from_utf8_lossy(&alt.value));
+        match *token {
+            Token::Text { value, .. } => push(tokens.str(value)),
+            Token::Start { tag, attrs, .. } if tokens.str(tag.name) == "img" => {
+                if let Some(alt) = tokens.attr(tokens.attrs(attrs), "alt") {
+                    push(alt);
                 }
             }
             _ => {}

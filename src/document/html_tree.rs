@@ -8,11 +8,10 @@
 //! (`<p>` closed by a block, `<li>` by the next `<li>`, void elements, stray end tags).
 //! Matching is the `selectors` crate (Servo's), through its [`Element`] trait.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 use cssparser::ToCss;
-use html5gum::{HtmlString, Spanned, Token};
 use precomputed_hash::PrecomputedHash;
 use selectors::attr::{AttrSelectorOperation, CaseSensitivity, NamespaceConstraint};
 use selectors::bloom::BloomFilter;
@@ -24,14 +23,16 @@ use selectors::parser::{ParseRelative, SelectorList, SelectorParseErrorKind};
 use selectors::{Element, OpaqueElement};
 use thiserror::Error;
 
+use super::html_tokens::{Attr, Token, Tokens, class};
+
 /// Elements that never have content or an end tag.
-const VOID: &[&str] = &[
+pub(super) const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr", "keygen",
 ];
 
 /// Elements whose start tag closes an open `<p>` (HTML's "close a p element" list).
-const CLOSES_P: &[&str] = &[
+pub(super) const CLOSES_P: &[&str] = &[
     "address",
     "article",
     "aside",
@@ -66,7 +67,7 @@ const CLOSES_P: &[&str] = &[
 ];
 
 /// Containers that keep an item (`<li>`, `<dt>`) from closing one outside them.
-const LIST_SCOPE: &[&str] = &[
+pub(super) const LIST_SCOPE: &[&str] = &[
     "ul",
     "ol",
     "dl",
@@ -87,14 +88,14 @@ const LIST_SCOPE: &[&str] = &[
 /// Elements whose text is not text a reader sees.
 pub(super) const RAW_TEXT: &[&str] = &["script", "style", "template", "noscript", "textarea"];
 
-/// Attributes as the tokenizer read them (names in lower case), borrowed from the start tag.
-type Attributes = BTreeMap<HtmlString, Spanned<HtmlString, usize>>;
-
-#[derive(Debug)]
 pub struct Node<'t> {
     /// Tag name (the tokenizer writes it in lower case).
     pub name: &'t str,
-    attrs: &'t Attributes,
+    /// The tag name's interned id and [`class`] bits.
+    pub tag_id: usize,
+    pub class: u16,
+    attrs: &'t [Attr],
+    tokens: &'t Tokens,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
     /// Position among the parent's children.
@@ -110,11 +111,32 @@ pub struct Node<'t> {
     pub text_len: usize,
 }
 
+impl fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node")
+            .field("element", &self.describe())
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .finish()
+    }
+}
+
 impl<'t> Node<'t> {
     /// An attribute's decoded value (attribute names are lower case).
     pub fn attr(&self, key: &str) -> Option<&'t str> {
-        let value = self.attrs.get(key.as_bytes())?;
-        std::str::from_utf8(&value.value).ok()
+        self.tokens.attr(self.attrs, key)
+    }
+
+    /// The attributes, as (name, value).
+    pub fn attributes(&self) -> impl Iterator<Item = (&'t str, &'t str)> + '_ {
+        let tokens = self.tokens;
+        self.attrs
+            .iter()
+            .map(move |a| (tokens.str(a.name), tokens.str(a.value)))
+    }
+
+    pub fn is(&self, class: u16) -> bool {
+        self.class & class != 0
     }
 
     pub fn has_attributes(&self) -> bool {
@@ -145,18 +167,19 @@ impl<'t> Node<'t> {
 /// `<li>` or for the element an end tag closes costs nothing when there is none, so deeply
 /// nested pages stay linear.
 #[derive(Default)]
-struct OpenElements<'t> {
+struct OpenElements {
     stack: Vec<usize>,
     /// The text counter when each open element started.
     text_at_start: Vec<usize>,
-    count: HashMap<&'t str, usize>,
+    /// Open elements per interned tag name.
+    count: Vec<usize>,
 }
 
-impl<'t> OpenElements<'t> {
-    fn push(&mut self, tree: &Tree<'t>, node: usize, text_count: usize) {
+impl OpenElements {
+    fn push(&mut self, tree: &Tree<'_>, node: usize, text_count: usize) {
         self.stack.push(node);
         self.text_at_start.push(text_count);
-        *self.count.entry(tree.nodes[node].name).or_default() += 1;
+        self.count[tree.nodes[node].tag_id] += 1;
     }
 
     /// Closes the innermost open element at byte `at`, before token `token`.
@@ -168,26 +191,22 @@ impl<'t> OpenElements<'t> {
         node.end = at.max(node.start);
         node.end_token = token;
         node.text_len = text_count - text_start;
-        if let Some(n) = self.count.get_mut(node.name) {
-            *n = n.saturating_sub(1);
-        }
+        let n = &mut self.count[node.tag_id];
+        *n = n.saturating_sub(1);
     }
 
     fn top_name<'a>(&self, tree: &'a Tree<'_>) -> Option<&'a str> {
         self.stack.last().map(|&i| tree.nodes[i].name)
     }
 
-    /// Stack position of the innermost open element with one of the names.
-    fn deepest(&self, tree: &Tree<'_>, names: &[&str]) -> Option<usize> {
-        if !names
-            .iter()
-            .any(|n| self.count.get(*n).is_some_and(|&c| c > 0))
-        {
+    /// Stack position of the innermost open element with one of the tag ids.
+    fn deepest(&self, tree: &Tree<'_>, ids: &[usize]) -> Option<usize> {
+        if !ids.iter().any(|&id| self.count[id] > 0) {
             return None;
         }
         self.stack
             .iter()
-            .rposition(|&i| names.contains(&tree.nodes[i].name))
+            .rposition(|&i| ids.contains(&tree.nodes[i].tag_id))
     }
 }
 
@@ -200,41 +219,67 @@ pub struct Tree<'t> {
     pub owner: Vec<Option<usize>>,
     /// The page has `<html>`, `<head>` or `<body>`: a whole page, not a fragment.
     pub is_page: bool,
-    ids: Option<HashMap<String, usize>>,
+    ids: Option<HashMap<&'t str, usize>>,
+}
+
+/// Ids of those of `names` the page has.
+fn tag_ids(tokens: &Tokens, names: &[&str]) -> Vec<usize> {
+    names
+        .iter()
+        .filter_map(|n| tokens.tag(n))
+        .map(|t| t.id)
+        .collect()
 }
 
 impl<'t> Tree<'t> {
-    pub fn build(tokens: &'t [Token<usize>], source_len: usize) -> Tree<'t> {
+    pub fn build(tokens: &'t Tokens, source_len: usize) -> Tree<'t> {
         let mut tree = Tree {
-            owner: Vec::with_capacity(tokens.len()),
+            owner: Vec::with_capacity(tokens.list.len()),
             ..Tree::default()
         };
-        let mut open = OpenElements::default();
+        let mut open = OpenElements {
+            count: vec![0; tokens.tag_count()],
+            ..OpenElements::default()
+        };
+        // An item closes the open item of its kind (and what is open inside it) unless a
+        // container lies between: `<li>One<a>x<li>Two`.
+        let items =
+            |names: &[&str], stops: &'static [&'static str]| (tag_ids(tokens, names), stops);
+        let li = items(&["li"], LIST_SCOPE);
+        let dt = items(&["dt", "dd"], LIST_SCOPE);
+        let tr = items(&["tr"], &["table", "tbody", "thead", "tfoot"]);
+        let td = items(&["td", "th"], &["tr", "table"]);
+        let option = items(&["option"], &["select", "datalist"]);
+        let a = items(&["a"], &[]);
         let mut text_count = 0usize;
-        for (t, token) in tokens.iter().enumerate() {
-            match token {
-                Token::StartTag(tag) => {
-                    let name = std::str::from_utf8(&tag.name).unwrap_or("");
+        for (t, token) in tokens.list.iter().enumerate() {
+            match *token {
+                Token::Start {
+                    tag,
+                    attrs,
+                    at,
+                    self_closing,
+                } => {
+                    let name = tokens.str(tag.name);
                     if matches!(name, "html" | "head" | "body") {
                         tree.is_page = true;
                     }
-                    let start = tag.span.start.min(source_len);
+                    let start = at.start.min(source_len);
                     // Implied end tags.
-                    if CLOSES_P.contains(&name) && open.top_name(&tree) == Some("p") {
+                    if tag.is(class::CLOSES_P) && open.top_name(&tree) == Some("p") {
                         open.pop(&mut tree, start, t, text_count);
                     }
-                    // An item closes the open item of its kind (and what is open inside
-                    // it) unless a container lies between: `<li>One<a>x<li>Two`.
-                    let (items, stops): (&[&str], &[&str]) = match name {
-                        "li" => (&["li"], LIST_SCOPE),
-                        "dt" | "dd" => (&["dt", "dd"], LIST_SCOPE),
-                        "tr" => (&["tr"], &["table", "tbody", "thead", "tfoot"]),
-                        "td" | "th" => (&["td", "th"], &["tr", "table"]),
-                        "option" => (&["option"], &["select", "datalist"]),
-                        "a" => (&["a"], &[]),
-                        _ => (&[], &[]),
+                    let item = match name {
+                        "li" => Some(&li),
+                        "dt" | "dd" => Some(&dt),
+                        "tr" => Some(&tr),
+                        "td" | "th" => Some(&td),
+                        "option" => Some(&option),
+                        "a" => Some(&a),
+                        _ => None,
                     };
-                    if let Some(depth) = open.deepest(&tree, items)
+                    if let Some((ids, stops)) = item
+                        && let Some(depth) = open.deepest(&tree, ids)
                         && !open.stack[depth + 1..]
                             .iter()
                             .any(|&i| stops.contains(&tree.nodes[i].name))
@@ -246,15 +291,18 @@ impl<'t> Tree<'t> {
                     let index = tree.nodes.len();
                     let parent = open.stack.last().copied();
                     let sibling_index = parent.map_or(0, |p| tree.nodes[p].children.len());
-                    let void = tag.self_closing || VOID.contains(&name);
+                    let void = self_closing || tag.is(class::VOID);
                     tree.nodes.push(Node {
                         name,
-                        attrs: &tag.attributes,
+                        tag_id: tag.id,
+                        class: tag.class,
+                        attrs: tokens.attrs(attrs),
+                        tokens,
                         parent,
                         children: Vec::new(),
                         sibling_index,
                         start,
-                        end: tag.span.end.min(source_len),
+                        end: at.end.min(source_len),
                         first_token: t,
                         end_token: t + 1,
                         text_len: 0,
@@ -267,11 +315,10 @@ impl<'t> Tree<'t> {
                         open.push(&tree, index, text_count);
                     }
                 }
-                Token::EndTag(tag) => {
-                    let name = std::str::from_utf8(&tag.name).unwrap_or("");
-                    let end = tag.span.end.min(source_len);
+                Token::End { tag, at } => {
+                    let end = at.end.min(source_len);
                     // A stray end tag (no such element open) is ignored, as browsers do.
-                    match open.deepest(&tree, &[name]) {
+                    match open.deepest(&tree, &[tag.id]) {
                         Some(depth) => {
                             tree.owner.push(Some(open.stack[depth]));
                             while open.stack.len() > depth {
@@ -281,15 +328,15 @@ impl<'t> Tree<'t> {
                         None => tree.owner.push(open.stack.last().copied()),
                     }
                 }
-                Token::String(text) => {
+                Token::Text { value, .. } => {
                     let owner = open.stack.last().copied();
                     tree.owner.push(owner);
-                    let raw = owner.is_some_and(|i| RAW_TEXT.contains(&tree.nodes[i].name));
+                    let raw = owner.is_some_and(|i| tree.nodes[i].is(class::RAW_TEXT));
                     if !raw {
                         // Bytes, not characters: only proportions matter.
-                        text_count += text
-                            .value
-                            .iter()
+                        text_count += tokens
+                            .str(value)
+                            .bytes()
                             .filter(|b| !b.is_ascii_whitespace())
                             .count();
                     }
@@ -298,7 +345,7 @@ impl<'t> Tree<'t> {
             }
         }
         while !open.stack.is_empty() {
-            open.pop(&mut tree, source_len, tokens.len(), text_count);
+            open.pop(&mut tree, source_len, tokens.list.len(), text_count);
         }
         tree
     }
@@ -319,7 +366,7 @@ impl<'t> Tree<'t> {
                 let mut ids = HashMap::new();
                 for (i, n) in nodes.iter().enumerate() {
                     if let Some(id) = n.attr("id") {
-                        ids.entry(id.to_string()).or_insert(i);
+                        ids.entry(id).or_insert(i);
                     }
                 }
                 ids

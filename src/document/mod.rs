@@ -13,6 +13,7 @@ mod builder;
 pub mod dates;
 mod html;
 pub mod html_scope;
+mod html_tokens;
 pub mod html_tree;
 mod markdown;
 mod plain;
