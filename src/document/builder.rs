@@ -61,6 +61,11 @@ impl OffsetMap {
 }
 
 impl Segment {
+    /// Text and source have the same length, so offsets map one to one.
+    fn is_verbatim(&self) -> bool {
+        self.text_len == self.src_len
+    }
+
     fn map(&self, offset: usize, is_end: bool) -> usize {
         let rel = offset.saturating_sub(self.text_start).min(self.text_len);
         if self.text_len == self.src_len {
@@ -137,13 +142,26 @@ impl BlockBuilder {
         if self.strong_depth == 0 && !text.trim().is_empty() {
             self.plain_seen = true;
         }
-        self.map.segments.push(Segment {
+        let segment = Segment {
             text_start: self.text.len(),
             text_len: text.len(),
             src_start: src.start,
             src_len: src.len(),
-        });
+        };
         self.text.push_str(text);
+        // Text copied verbatim right after text copied verbatim (the lines of a paragraph and
+        // the breaks between them) extends the same stretch: one segment per paragraph instead
+        // of two per line, mapping every offset the same way.
+        if let Some(last) = self.map.segments.last_mut()
+            && last.is_verbatim()
+            && segment.is_verbatim()
+            && last.src_start + last.src_len == segment.src_start
+        {
+            last.text_len += segment.text_len;
+            last.src_len += segment.src_len;
+            return;
+        }
+        self.map.segments.push(segment);
     }
 
     /// Appends a line break inside the block as a space.
@@ -164,9 +182,13 @@ impl BlockBuilder {
     /// Finishes the block: trims it, finds non-prose stretches, sentences and words.
     /// Finishes the block's text. Sentences and words come later, from [`segment`], which
     /// the document runs over all blocks at once (in parallel for long documents).
-    pub fn finish(self, links_end: usize) -> Block {
+    pub fn finish(mut self, links_end: usize) -> Block {
         let strong_only =
             self.strong_depth == 0 && !self.plain_seen && !self.text.trim().is_empty();
+        // A document can have a million blocks: keep no spare capacity in them.
+        self.text.shrink_to_fit();
+        self.map.segments.shrink_to_fit();
+        self.excluded.shrink_to_fit();
         Block {
             kind: self.kind,
             span: self.span,
@@ -201,6 +223,8 @@ pub fn segment(block: &mut Block) {
         })
         .map(|r| Word { text: r })
         .collect();
+    block.words.shrink_to_fit();
+    block.excluded.shrink_to_fit();
     let words = &block.words;
     block.sentences = sentences::split(&block.text)
         .into_iter()

@@ -294,7 +294,12 @@ impl NearDuplicate {
         if doc.faqs.is_empty() {
             return;
         }
-        let in_faq = |i: usize| doc.faqs.iter().any(|f| f.blocks.contains(&i));
+        // One flag per block: asking every FAQ section for every block was quadratic.
+        let mut faq_block = vec![false; doc.blocks.len()];
+        for f in &doc.faqs {
+            faq_block[f.blocks.clone()].fill(true);
+        }
+        let in_faq = |i: usize| faq_block[i];
         let mut body = BodyIndex::default();
         for (i, block) in doc.prose() {
             if in_faq(i) {
