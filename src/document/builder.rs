@@ -24,18 +24,63 @@ struct Segment {
 /// Maps offsets in a block's visible text to byte offsets in the source.
 #[derive(Clone, Debug, Default)]
 pub struct OffsetMap {
-    segments: Vec<Segment>,
+    segments: Segments,
+}
+
+/// The segments of a block. Most blocks are one verbatim stretch of the source (a paragraph of
+/// plain prose), so one segment is kept inline: a million short paragraphs then need no
+/// million extra allocations.
+#[derive(Clone, Debug)]
+enum Segments {
+    One(Segment),
+    Many(Vec<Segment>),
+}
+
+impl Default for Segments {
+    fn default() -> Self {
+        Segments::Many(Vec::new())
+    }
+}
+
+impl Segments {
+    fn as_slice(&self) -> &[Segment] {
+        match self {
+            Segments::One(segment) => std::slice::from_ref(segment),
+            Segments::Many(segments) => segments,
+        }
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Segment> {
+        match self {
+            Segments::One(segment) => Some(segment),
+            Segments::Many(segments) => segments.last_mut(),
+        }
+    }
+
+    fn push(&mut self, segment: Segment) {
+        match self {
+            Segments::Many(segments) if segments.is_empty() => *self = Segments::One(segment),
+            Segments::One(first) => *self = Segments::Many(vec![*first, segment]),
+            Segments::Many(segments) => segments.push(segment),
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        if let Segments::Many(segments) = self {
+            segments.shrink_to_fit();
+        }
+    }
 }
 
 impl OffsetMap {
     /// Source offset of a text offset used as the start of a range.
     pub fn start(&self, offset: usize) -> usize {
         // The last segment starting at or before the offset; at a seam this is the later one.
-        let idx = self
-            .segments
+        let segments = self.segments.as_slice();
+        let idx = segments
             .partition_point(|s| s.text_start <= offset)
             .saturating_sub(1);
-        match self.segments.get(idx) {
+        match segments.get(idx) {
             Some(seg) => seg.map(offset, false),
             None => 0,
         }
@@ -44,10 +89,9 @@ impl OffsetMap {
     /// Source offset of a text offset used as the end of a range.
     pub fn end(&self, offset: usize) -> usize {
         // The first segment ending at or after the offset; at a seam this is the earlier one.
-        let idx = self
-            .segments
-            .partition_point(|s| s.text_start + s.text_len < offset);
-        match self.segments.get(idx).or(self.segments.last()) {
+        let segments = self.segments.as_slice();
+        let idx = segments.partition_point(|s| s.text_start + s.text_len < offset);
+        match segments.get(idx).or(segments.last()) {
             Some(seg) => seg.map(offset, true),
             None => 0,
         }
@@ -243,6 +287,7 @@ pub fn segment(block: &mut Block) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Format;
 
     #[test]
     fn maps_across_markup_seams() {
@@ -259,6 +304,45 @@ mod tests {
         assert_eq!(block.source_span(2..6), Span::new(4, 8));
         assert_eq!(block.source_span(0..11), Span::new(0, 15));
         assert_eq!(block.source_span(6..11), Span::new(10, 15));
+    }
+
+    #[test]
+    fn verbatim_lines_are_one_inline_segment() {
+        // Source: "one two\nthree\n" → text "one two three"; a CRLF break is not verbatim.
+        let mut b = BlockBuilder::new(BlockKind::Paragraph, Span::new(0, 14), 0);
+        b.push("one two", Span::new(0, 7));
+        b.push_break(Span::new(7, 8));
+        b.push("three", Span::new(8, 13));
+        let block = b.finish(0);
+        assert!(matches!(block.map.segments, Segments::One(_)));
+        assert_eq!(block.source_span(4..13), Span::new(4, 13));
+        assert_eq!(block.source_span(8..13), Span::new(8, 13));
+
+        let mut b = BlockBuilder::new(BlockKind::Paragraph, Span::new(0, 15), 0);
+        b.push("one two", Span::new(0, 7));
+        b.push_break(Span::new(7, 9));
+        b.push("three", Span::new(9, 14));
+        let block = b.finish(0);
+        assert_eq!(block.map.segments.as_slice().len(), 3);
+        assert_eq!(block.source_span(8..13), Span::new(9, 14));
+        assert_eq!(block.source_span(7..8), Span::new(7, 9));
+    }
+
+    #[test]
+    fn many_short_paragraphs_keep_no_spare_capacity() {
+        let source = "A claim, 1,000.\n\nAnother one here.\n\n".repeat(500);
+        for format in [Format::Text, Format::Markdown] {
+            let doc = crate::document::Document::parse(&source, format);
+            assert_eq!(doc.blocks.len(), 1000);
+            assert_eq!(doc.blocks.capacity(), doc.blocks.len());
+            for block in &doc.blocks {
+                assert!(matches!(block.map.segments, Segments::One(_)), "{format:?}");
+                assert_eq!(block.text.capacity(), block.text.len());
+                assert_eq!(block.words.capacity(), block.words.len());
+                assert_eq!(block.sentences.capacity(), block.sentences.len());
+                assert_eq!(block.excluded.capacity(), 0);
+            }
+        }
     }
 
     #[test]
