@@ -106,7 +106,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: Option<impl Into<Arc<str>>>) -> Self {
+    pub fn with_help(mut self, help: Option<String>) -> Self {
         self.help = help.map(Into::into);
         self
     }

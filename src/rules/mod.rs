@@ -128,8 +128,9 @@ impl RuleMeta {
     }
 
     pub fn diagnostic(&self, span: Span, vars: &[(&str, &str)]) -> Diagnostic {
-        Diagnostic::new(&self.id, self.severity, span, self.message_for(vars))
-            .with_help(self.help.clone())
+        let mut diagnostic = Diagnostic::new(&self.id, self.severity, span, self.message_for(vars));
+        diagnostic.help = self.help.clone();
+        diagnostic
     }
 }
 
