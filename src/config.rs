@@ -274,13 +274,17 @@ impl Config {
             }
             _ => Vec::new(),
         };
-        diagnostics.retain(|d| !applicable.iter().any(|o| o.disable.contains(&d.rule)));
+        diagnostics.retain(|d| {
+            !applicable
+                .iter()
+                .any(|o| o.disable.iter().any(|r| **r == *d.rule))
+        });
         for d in diagnostics.iter_mut() {
-            if let Some(&severity) = self.severity.get(&d.rule) {
+            if let Some(&severity) = self.severity.get(&*d.rule) {
                 d.severity = severity;
             }
             for o in &applicable {
-                if let Some(&severity) = o.severity.get(&d.rule) {
+                if let Some(&severity) = o.severity.get(&*d.rule) {
                     d.severity = severity;
                 }
             }

@@ -224,9 +224,7 @@ pub fn apply(
         }
     }
     kept.extend(meta);
-    kept.sort_by(|a, b| {
-        (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
-    });
+    crate::diagnostic::sort_by_position(&mut kept);
     kept
 }
 

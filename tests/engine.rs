@@ -25,7 +25,7 @@ fn config_is_discovered_from_a_subfolder_and_applied() {
     let engine = Engine::new(&EngineOptions::discover(dir.path().join("drafts"))).unwrap();
     let found = engine.lint_text("It was the the best.\n", Format::Markdown, None);
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].rule, "repeated-word");
+    assert_eq!(&*found[0].rule, "repeated-word");
     assert_eq!(found[0].severity, draftlint::diagnostic::Severity::Error);
     assert_eq!(
         found[0].message, "\"the\" is repeated",

@@ -24,18 +24,63 @@ struct Segment {
 /// Maps offsets in a block's visible text to byte offsets in the source.
 #[derive(Clone, Debug, Default)]
 pub struct OffsetMap {
-    segments: Vec<Segment>,
+    segments: Segments,
+}
+
+/// The segments of a block. Most blocks are one verbatim stretch of the source (a paragraph of
+/// plain prose), so one segment is kept inline: a million short paragraphs then need no
+/// million extra allocations.
+#[derive(Clone, Debug)]
+enum Segments {
+    One(Segment),
+    Many(Vec<Segment>),
+}
+
+impl Default for Segments {
+    fn default() -> Self {
+        Segments::Many(Vec::new())
+    }
+}
+
+impl Segments {
+    fn as_slice(&self) -> &[Segment] {
+        match self {
+            Segments::One(segment) => std::slice::from_ref(segment),
+            Segments::Many(segments) => segments,
+        }
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Segment> {
+        match self {
+            Segments::One(segment) => Some(segment),
+            Segments::Many(segments) => segments.last_mut(),
+        }
+    }
+
+    fn push(&mut self, segment: Segment) {
+        match self {
+            Segments::Many(segments) if segments.is_empty() => *self = Segments::One(segment),
+            Segments::One(first) => *self = Segments::Many(vec![*first, segment]),
+            Segments::Many(segments) => segments.push(segment),
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        if let Segments::Many(segments) = self {
+            segments.shrink_to_fit();
+        }
+    }
 }
 
 impl OffsetMap {
     /// Source offset of a text offset used as the start of a range.
     pub fn start(&self, offset: usize) -> usize {
         // The last segment starting at or before the offset; at a seam this is the later one.
-        let idx = self
-            .segments
+        let segments = self.segments.as_slice();
+        let idx = segments
             .partition_point(|s| s.text_start <= offset)
             .saturating_sub(1);
-        match self.segments.get(idx) {
+        match segments.get(idx) {
             Some(seg) => seg.map(offset, false),
             None => 0,
         }
@@ -44,10 +89,9 @@ impl OffsetMap {
     /// Source offset of a text offset used as the end of a range.
     pub fn end(&self, offset: usize) -> usize {
         // The first segment ending at or after the offset; at a seam this is the earlier one.
-        let idx = self
-            .segments
-            .partition_point(|s| s.text_start + s.text_len < offset);
-        match self.segments.get(idx).or(self.segments.last()) {
+        let segments = self.segments.as_slice();
+        let idx = segments.partition_point(|s| s.text_start + s.text_len < offset);
+        match segments.get(idx).or(segments.last()) {
             Some(seg) => seg.map(offset, true),
             None => 0,
         }
@@ -61,6 +105,11 @@ impl OffsetMap {
 }
 
 impl Segment {
+    /// Text and source have the same length, so offsets map one to one.
+    fn is_verbatim(&self) -> bool {
+        self.text_len == self.src_len
+    }
+
     fn map(&self, offset: usize, is_end: bool) -> usize {
         let rel = offset.saturating_sub(self.text_start).min(self.text_len);
         if self.text_len == self.src_len {
@@ -137,13 +186,26 @@ impl BlockBuilder {
         if self.strong_depth == 0 && !text.trim().is_empty() {
             self.plain_seen = true;
         }
-        self.map.segments.push(Segment {
+        let segment = Segment {
             text_start: self.text.len(),
             text_len: text.len(),
             src_start: src.start,
             src_len: src.len(),
-        });
+        };
         self.text.push_str(text);
+        // Text copied verbatim right after text copied verbatim (the lines of a paragraph and
+        // the breaks between them) extends the same stretch: one segment per paragraph instead
+        // of two per line, mapping every offset the same way.
+        if let Some(last) = self.map.segments.last_mut()
+            && last.is_verbatim()
+            && segment.is_verbatim()
+            && last.src_start + last.src_len == segment.src_start
+        {
+            last.text_len += segment.text_len;
+            last.src_len += segment.src_len;
+            return;
+        }
+        self.map.segments.push(segment);
     }
 
     /// Appends a line break inside the block as a space.
@@ -164,9 +226,13 @@ impl BlockBuilder {
     /// Finishes the block: trims it, finds non-prose stretches, sentences and words.
     /// Finishes the block's text. Sentences and words come later, from [`segment`], which
     /// the document runs over all blocks at once (in parallel for long documents).
-    pub fn finish(self, links_end: usize) -> Block {
+    pub fn finish(mut self, links_end: usize) -> Block {
         let strong_only =
             self.strong_depth == 0 && !self.plain_seen && !self.text.trim().is_empty();
+        // A document can have a million blocks: keep no spare capacity in them.
+        self.text.shrink_to_fit();
+        self.map.segments.shrink_to_fit();
+        self.excluded.shrink_to_fit();
         Block {
             kind: self.kind,
             span: self.span,
@@ -201,6 +267,8 @@ pub fn segment(block: &mut Block) {
         })
         .map(|r| Word { text: r })
         .collect();
+    block.words.shrink_to_fit();
+    block.excluded.shrink_to_fit();
     let words = &block.words;
     block.sentences = sentences::split(&block.text)
         .into_iter()
@@ -219,6 +287,7 @@ pub fn segment(block: &mut Block) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Format;
 
     #[test]
     fn maps_across_markup_seams() {
@@ -235,6 +304,45 @@ mod tests {
         assert_eq!(block.source_span(2..6), Span::new(4, 8));
         assert_eq!(block.source_span(0..11), Span::new(0, 15));
         assert_eq!(block.source_span(6..11), Span::new(10, 15));
+    }
+
+    #[test]
+    fn verbatim_lines_are_one_inline_segment() {
+        // Source: "one two\nthree\n" → text "one two three"; a CRLF break is not verbatim.
+        let mut b = BlockBuilder::new(BlockKind::Paragraph, Span::new(0, 14), 0);
+        b.push("one two", Span::new(0, 7));
+        b.push_break(Span::new(7, 8));
+        b.push("three", Span::new(8, 13));
+        let block = b.finish(0);
+        assert!(matches!(block.map.segments, Segments::One(_)));
+        assert_eq!(block.source_span(4..13), Span::new(4, 13));
+        assert_eq!(block.source_span(8..13), Span::new(8, 13));
+
+        let mut b = BlockBuilder::new(BlockKind::Paragraph, Span::new(0, 15), 0);
+        b.push("one two", Span::new(0, 7));
+        b.push_break(Span::new(7, 9));
+        b.push("three", Span::new(9, 14));
+        let block = b.finish(0);
+        assert_eq!(block.map.segments.as_slice().len(), 3);
+        assert_eq!(block.source_span(8..13), Span::new(9, 14));
+        assert_eq!(block.source_span(7..8), Span::new(7, 9));
+    }
+
+    #[test]
+    fn many_short_paragraphs_keep_no_spare_capacity() {
+        let source = "A claim, 1,000.\n\nAnother one here.\n\n".repeat(500);
+        for format in [Format::Text, Format::Markdown] {
+            let doc = crate::document::Document::parse(&source, format);
+            assert_eq!(doc.blocks.len(), 1000);
+            assert_eq!(doc.blocks.capacity(), doc.blocks.len());
+            for block in &doc.blocks {
+                assert!(matches!(block.map.segments, Segments::One(_)), "{format:?}");
+                assert_eq!(block.text.capacity(), block.text.len());
+                assert_eq!(block.words.capacity(), block.words.len());
+                assert_eq!(block.sentences.capacity(), block.sentences.len());
+                assert_eq!(block.excluded.capacity(), 0);
+            }
+        }
     }
 
     #[test]

@@ -286,6 +286,10 @@ impl<'a> Document<'a> {
         structure::find_sections(&mut doc);
         doc.date = dates::find(&doc);
         quotations::find(&mut doc);
+        // Rules run while the whole model is held: return the spare capacity of its lists.
+        doc.blocks.shrink_to_fit();
+        doc.links.shrink_to_fit();
+        doc.quotations.shrink_to_fit();
         doc
     }
 

@@ -3,6 +3,7 @@
 //! Found on the block sequence, after parsing, so Markdown, HTML and plain text share one
 //! definition of "an FAQ" and "a list of sources".
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::pattern::Regex;
@@ -137,7 +138,8 @@ fn find_faqs(doc: &Document<'_>) -> Vec<FaqSection> {
 
 fn find_source_lists(doc: &Document<'_>) -> Vec<SourceList> {
     let blocks = &doc.blocks;
-    let mut lists = Vec::new();
+    // The first item of each list that a lead-in introduces: (its block, the lead-in, the list).
+    let mut starts = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         let Some(list) = block.list else { continue };
         if list.index != 0 || block.kind != BlockKind::ListItem {
@@ -146,21 +148,38 @@ fn find_source_lists(doc: &Document<'_>) -> Vec<SourceList> {
         let lead = i
             .checked_sub(1)
             .filter(|&p| is_source_lead(&blocks[p].text, blocks[p].kind));
-        let Some(lead) = lead else { continue };
-        let items = blocks[i..]
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| {
-                b.kind == BlockKind::ListItem && b.list.map(|l| l.list) == Some(list.list)
-            })
-            .map(|(k, _)| i + k)
-            .collect();
-        lists.push(SourceList {
-            lead: Some(lead),
-            items,
-        });
+        if let Some(lead) = lead {
+            starts.push((i, lead, list.list));
+        }
     }
-    lists
+    if starts.is_empty() {
+        return Vec::new();
+    }
+    // The items of those lists, gathered in one pass: scanning the rest of the document for each
+    // list made a draft with many source lists quadratic.
+    let mut items_of: HashMap<usize, Vec<usize>> = starts
+        .iter()
+        .map(|&(_, _, list)| (list, Vec::new()))
+        .collect();
+    for (k, b) in blocks.iter().enumerate() {
+        if b.kind != BlockKind::ListItem {
+            continue;
+        }
+        if let Some(items) = b.list.and_then(|l| items_of.get_mut(&l.list)) {
+            items.push(k);
+        }
+    }
+    starts
+        .into_iter()
+        .map(|(i, lead, list)| SourceList {
+            lead: Some(lead),
+            items: items_of[&list]
+                .iter()
+                .copied()
+                .filter(|&k| k >= i)
+                .collect(),
+        })
+        .collect()
 }
 
 fn is_source_lead(text: &str, kind: BlockKind) -> bool {

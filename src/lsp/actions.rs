@@ -71,7 +71,7 @@ pub fn code_actions(
             action(title, edit, true);
         }
         // Findings about suppression comments are fixed by editing the comment itself.
-        if finding.rule == INVALID_SUPPRESSION || finding.rule == UNUSED_SUPPRESSION {
+        if *finding.rule == *INVALID_SUPPRESSION || *finding.rule == *UNUSED_SUPPRESSION {
             continue;
         }
         let rule = &finding.rule;
@@ -169,7 +169,7 @@ pub fn hover(
     let first = under.first()?;
     let mut by_rule: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
     for d in &under {
-        by_rule.entry(d.rule.as_str()).or_default().push(d);
+        by_rule.entry(&*d.rule).or_default().push(d);
     }
     let mut out = Vec::new();
     for (rule, found) in by_rule {

@@ -63,7 +63,7 @@ pub fn diagnostic(
     lsp_types::Diagnostic {
         range: doc.range(d.span, unit),
         severity: Some(severity(d.severity, fail_on)),
-        code: Some(NumberOrString::String(d.rule.clone())),
+        code: Some(NumberOrString::String(d.rule.to_string())),
         code_description: None,
         source: Some(SOURCE.to_string()),
         message,

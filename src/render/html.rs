@@ -39,9 +39,9 @@ pub(super) fn write(
         .iter()
         .map(|file| {
             for d in file.diagnostics {
-                if !explanations.contains_key(&d.rule) {
+                if !explanations.contains_key(&*d.rule) {
                     let text = rules.get(&d.rule).map(engine::explain).unwrap_or_default();
-                    explanations.insert(d.rule.clone(), text);
+                    explanations.insert(d.rule.to_string(), text);
                 }
             }
             let document = text_document(file.path, file.text, file.bom_len, file.diagnostics);

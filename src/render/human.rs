@@ -157,10 +157,10 @@ fn render_with(
     }
     let mut group = level(d.severity)
         .primary_title(d.message.as_str())
-        .id(d.rule.as_str())
+        .id(&*d.rule)
         .element(snippet);
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        group = group.element(Level::HELP.message(&**help));
     }
     let report: &[Group<'_>] = &[group];
     renderer.render(report)

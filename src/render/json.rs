@@ -29,7 +29,7 @@ pub(crate) struct JsonDiagnostic<'a> {
     end_column: usize,
     end_line: usize,
     fix: Option<JsonFix<'a>>,
-    help: &'a Option<String>,
+    help: Option<&'a str>,
     line: usize,
     matched: &'a str,
     message: &'a str,
@@ -93,7 +93,7 @@ pub(crate) fn diagnostic_value<'a>(file: &FileView<'a>, d: &'a Diagnostic) -> Js
         byte_start: d.span.start + bom_len,
         byte_end: d.span.end + bom_len,
         matched: matched(file.text, d),
-        help: &d.help,
+        help: d.help.as_deref(),
         related,
         fix,
     }

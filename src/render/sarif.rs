@@ -247,7 +247,7 @@ fn result<'a>(
         locations: [Location {
             physical_location: location(d.span),
         }],
-        rule_index: rules.rules.iter().position(|r| r.meta.id == d.rule),
+        rule_index: rules.rules.iter().position(|r| *r.meta.id == *d.rule),
         related_locations: d
             .related
             .iter()
@@ -289,7 +289,7 @@ fn driver_rules(rules: &RuleSet) -> Vec<Value> {
                 "id": m.id,
                 "shortDescription": { "text": m.description.trim().lines().next().unwrap_or("") },
                 "fullDescription": { "text": format!("{} {}", m.description.trim(), m.rationale.trim()).trim().to_string() },
-                "help": { "text": m.help.clone().unwrap_or_else(|| format!("run `draftlint explain {}`", m.id)) },
+                "help": { "text": m.help.as_deref().map(str::to_string).unwrap_or_else(|| format!("run `draftlint explain {}`", m.id)) },
                 "defaultConfiguration": { "level": level(m.severity) },
                 "properties": { "kind": m.kind },
             })

@@ -128,7 +128,7 @@ pub fn parse_rule<P: DeserializeOwned + Default>(
         message: file.message,
         description: file.description,
         rationale: file.rationale,
-        help: file.help,
+        help: file.help.map(Into::into),
         tests,
         origin: origin.clone(),
     };

@@ -13,6 +13,7 @@ pub mod vale;
 use std::any::Any;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -84,7 +85,8 @@ pub struct RuleMeta {
     pub message: String,
     pub description: String,
     pub rationale: String,
-    pub help: Option<String>,
+    /// Shared by every finding of the rule.
+    pub help: Option<Arc<str>>,
     pub tests: Vec<TestCase>,
     pub origin: Origin,
 }
@@ -126,8 +128,9 @@ impl RuleMeta {
     }
 
     pub fn diagnostic(&self, span: Span, vars: &[(&str, &str)]) -> Diagnostic {
-        Diagnostic::new(&self.id, self.severity, span, self.message_for(vars))
-            .with_help(self.help.clone())
+        let mut diagnostic = Diagnostic::new(&self.id, self.severity, span, self.message_for(vars));
+        diagnostic.help = self.help.clone();
+        diagnostic
     }
 }
 
@@ -237,18 +240,30 @@ impl RuleSet {
         use rayon::prelude::*;
         // Rules are independent readers of one document: run them in parallel too, which is
         // what keeps a single large draft (or a single small one, at start-up) fast.
-        let mut out: Vec<Diagnostic> = self
+        let mut parts: Vec<Vec<Diagnostic>> = self
             .rules
             .par_iter()
-            .flat_map_iter(|rule| {
+            .map(|rule| {
                 let mut found = Vec::new();
                 rule.run(doc, &mut found);
                 found
             })
             .collect();
-        out.sort_by(|a, b| {
-            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
-        });
+        // Join into the largest part rather than a fresh vector: a draft with a million
+        // findings of one rule would otherwise hold them twice. The order between rules does
+        // not matter (the sort below breaks ties by rule id); within a rule it is kept.
+        let largest = (0..parts.len())
+            .max_by_key(|&i| parts[i].len())
+            .unwrap_or_default();
+        let mut out = parts
+            .get_mut(largest)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        out.reserve_exact(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            out.extend(part);
+        }
+        crate::diagnostic::sort_by_position(&mut out);
         out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
         out
     }

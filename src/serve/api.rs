@@ -265,7 +265,7 @@ impl AppState {
             .engine
             .lint_text(&p.text, p.format, Some(&p.config_path));
         if let Some(only) = &only {
-            diagnostics.retain(|d| only.contains(&d.rule));
+            diagnostics.retain(|d| only.iter().any(|r| **r == *d.rule));
         }
         Ok(render::text_document(
             &p.name,
@@ -282,12 +282,12 @@ impl AppState {
         let path = Some(p.config_path.as_path());
         let mut diagnostics = self.engine.lint_text(&p.text, p.format, path);
         if let Some(only) = &only {
-            diagnostics.retain(|d| only.contains(&d.rule));
+            diagnostics.retain(|d| only.iter().any(|r| **r == *d.rule));
         }
         let fixed = self.engine.fix_text(&p.text, p.format, path, diagnostics);
         let mut remaining = fixed.diagnostics;
         if let Some(only) = &only {
-            remaining.retain(|d| only.contains(&d.rule));
+            remaining.retain(|d| only.iter().any(|r| **r == *d.rule));
         }
         let mut document = render::text_document(&p.name, &fixed.text, p.bom_len, &remaining);
         let bom = if p.bom_len > 0 { "\u{feff}" } else { "" };
@@ -433,7 +433,7 @@ async fn rules(State(state): State<Arc<AppState>>) -> Response {
                 "kind": meta.kind,
                 "severity": meta.severity.as_str(),
                 "description": meta.description.trim(),
-                "help": meta.help,
+                "help": meta.help.as_deref(),
             })
         })
         .collect();

@@ -587,7 +587,7 @@ impl Check for BrokenLink {
         }
         for f in findings {
             let mut d = rule.diagnostic(f.span, &[("problem", &f.problem)]);
-            d.help = Some(f.help.to_string());
+            d.help = Some(f.help.into());
             if let Some((span, label)) = f.related {
                 d = d.with_related(span, label);
             }

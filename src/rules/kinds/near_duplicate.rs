@@ -294,7 +294,12 @@ impl NearDuplicate {
         if doc.faqs.is_empty() {
             return;
         }
-        let in_faq = |i: usize| doc.faqs.iter().any(|f| f.blocks.contains(&i));
+        // One flag per block: asking every FAQ section for every block was quadratic.
+        let mut faq_block = vec![false; doc.blocks.len()];
+        for f in &doc.faqs {
+            faq_block[f.blocks.clone()].fill(true);
+        }
+        let in_faq = |i: usize| faq_block[i];
         let mut body = BodyIndex::default();
         for (i, block) in doc.prose() {
             if in_faq(i) {
@@ -343,21 +348,23 @@ impl NearDuplicate {
                 }
                 // The body sentences sharing the most words with the answer.
                 let mut score: FastMap<(usize, usize), usize> = FastMap::default();
+                let mut seen = FastSet::default();
                 for w in &distinct {
-                    let mut seen = FastSet::default();
+                    seen.clear();
                     for &at in body.words.get(w).into_iter().flatten() {
                         if seen.insert(at) {
                             *score.entry(at).or_default() += 1;
                         }
                     }
                 }
-                let mut ranked: Vec<((usize, usize), usize)> = score.into_iter().collect();
-                ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 // A passage must share a good part of the answer to be shown as its source.
+                // (Filtered before sorting: in a long article most candidates are below it.)
                 let floor = (distinct.len() * 2 / 5).max(2);
+                let mut ranked: Vec<((usize, usize), usize)> =
+                    score.into_iter().filter(|(_, n)| *n >= floor).collect();
+                ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 let mut related: Vec<Span> = ranked
                     .iter()
-                    .filter(|(_, n)| *n >= floor)
                     .take(self.max_related)
                     .map(|((b, s), _)| doc.blocks[*b].sentences[*s].span)
                     .collect();

@@ -198,15 +198,15 @@ impl TimeAnchor {
 
 impl Check for TimeAnchor {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-        let in_source_list: Vec<usize> = doc
-            .source_lists
-            .iter()
-            .flat_map(|l| l.lead.into_iter().chain(l.items.iter().copied()))
-            .collect();
+        // One flag per block: searching a list of them for every block was quadratic.
+        let mut in_source_list = vec![false; doc.blocks.len()];
+        for l in &doc.source_lists {
+            for i in l.lead.into_iter().chain(l.items.iter().copied()) {
+                in_source_list[i] = true;
+            }
+        }
         let checked = |index: usize, block: &Block| {
-            !block.kind.is_heading()
-                && block.kind != BlockKind::Code
-                && !in_source_list.contains(&index)
+            !block.kind.is_heading() && block.kind != BlockKind::Code && !in_source_list[index]
         };
         let date = doc.date;
         if let Some(date) = date {

@@ -185,7 +185,7 @@ impl ValeFiles {
             }
             let style = d.rule.split('.').next().unwrap_or("");
             let switch = switches
-                .get(d.rule.as_str())
+                .get(&*d.rule)
                 .or_else(|| switches.get(style))
                 .copied();
             let on = match switch {
@@ -201,9 +201,9 @@ impl ValeFiles {
         });
         if !self.limits.is_empty() {
             let mut counts: HashMap<String, usize> = HashMap::new();
-            diagnostics.retain(|d| match self.limits.get(&d.rule) {
+            diagnostics.retain(|d| match self.limits.get(&*d.rule) {
                 Some(&limit) => {
-                    let n = counts.entry(d.rule.clone()).or_default();
+                    let n = counts.entry(d.rule.to_string()).or_default();
                     *n += 1;
                     *n <= limit
                 }
@@ -723,7 +723,7 @@ fn load_rule(id: &str, path: &Path, accept: &[String]) -> Result<(Rule, Option<u
             message: message::template(&raw_message, names),
             description,
             rationale: String::new(),
-            help: file.link.as_ref().map(|l| format!("see {l}")),
+            help: file.link.as_ref().map(|l| format!("see {l}").into()),
             tests: Vec::new(),
             origin,
         },
