@@ -1,7 +1,7 @@
 use std::any::Any;
 use std::ops::Range;
 
-use crate::pattern::{PhraseList, Regex};
+use crate::pattern::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -142,34 +142,18 @@ documented_kind! {
 /// vague-attribution list rather than copying it).
 #[derive(Debug, Clone)]
 pub struct PhraseMatcher {
-    matcher: Matcher,
+    regex: Regex2,
     exceptions: Option<Regex>,
     /// Vale `exceptions`: words that excuse a match containing them.
     excepted_words: Option<Regex2>,
 }
 
-#[derive(Debug, Clone)]
-enum Matcher {
-    /// A rule file's `phrases` on an automaton, and its `patterns` (if any) as one regex:
-    /// together they match what the alternation `phrases|patterns` would.
-    Listed {
-        phrases: PhraseList,
-        patterns: Option<Regex>,
-    },
-    /// One regex: phrases with non-ASCII letters, or Vale's tokens.
-    Regex(Regex2),
-}
-
 impl PhraseMatcher {
     /// Matches in `text`, minus those overlapping an exception.
     pub fn find_iter(&self, text: &str) -> impl Iterator<Item = Range<usize>> + use<> {
-        let found = match &self.matcher {
-            Matcher::Regex(regex) => regex.find_iter(text),
-            Matcher::Listed { phrases, patterns } => {
-                leftmost_first(text, &phrases.candidates(text), patterns.as_ref())
-            }
-        };
-        let matches: Vec<Range<usize>> = found
+        let matches: Vec<Range<usize>> = self
+            .regex
+            .find_iter(text)
             .into_iter()
             .filter(|m| !m.is_empty())
             .filter(|m| {
@@ -191,41 +175,6 @@ impl PhraseMatcher {
     }
 }
 
-/// The matches of the alternation `phrases|patterns`, from the phrases' candidates (sorted by
-/// start, then list order) and the patterns' regex: at the leftmost start a phrase wins, as
-/// it comes first in the alternation; the search goes on after each match.
-fn leftmost_first(
-    text: &str,
-    candidates: &[(usize, usize, usize)],
-    patterns: Option<&Regex>,
-) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let (mut at, mut next) = (0, 0);
-    while at <= text.len() {
-        while next < candidates.len() && candidates[next].0 < at {
-            next += 1;
-        }
-        let phrase = candidates.get(next).map(|&(start, _, end)| start..end);
-        let pattern = patterns
-            .and_then(|p| p.find_at(text, at))
-            .map(|m| m.range());
-        let found = match (phrase, pattern) {
-            (Some(p), Some(r)) if r.start < p.start => r,
-            (Some(p), _) => p,
-            (None, Some(r)) => r,
-            (None, None) => break,
-        };
-        at = if found.is_empty() {
-            // An empty match moves the search on by one character, as a regex iterator does.
-            found.end + text[found.end..].chars().next().map_or(1, char::len_utf8)
-        } else {
-            found.end
-        };
-        out.push(found);
-    }
-    out
-}
-
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, Phrase::from_params)
 }
@@ -234,45 +183,24 @@ impl Phrase {
     /// Compiles a phrase rule's parameters, from a rule file or a Vale rule.
     pub fn from_params(params: PhraseParams) -> Result<Phrase, KindError> {
         let case_sensitive = params.case_sensitive;
-        let phrases: Vec<&str> = params
+        let mut parts: Vec<(String, Option<Span>)> = params
             .phrases
             .iter()
-            .map(|p| p.get_ref().as_str())
+            .map(|p| (phrase_pattern(p.get_ref()), Some(Span::from(p.span()))))
             .collect();
-        let listed = if params.tokens.is_empty() && params.raw.is_empty() && !phrases.is_empty() {
-            PhraseList::new(&phrases, case_sensitive)
-        } else {
-            None
-        };
-        let mut parts: Vec<(String, Option<Span>)> = if listed.is_some() {
-            Vec::new()
-        } else {
-            params
-                .phrases
-                .iter()
-                .map(|p| (phrase_pattern(p.get_ref()), Some(Span::from(p.span()))))
-                .collect()
-        };
         parts.extend(
             params
                 .patterns
                 .iter()
                 .map(|p| (p.get_ref().clone(), Some(Span::from(p.span())))),
         );
-        let matcher = if let Some(phrases) = listed {
-            Matcher::Listed {
-                phrases,
-                patterns: compile_alternation(&parts, case_sensitive)?,
-            }
-        } else if params.tokens.is_empty() && params.raw.is_empty() {
-            Matcher::Regex(Regex2::Fast(
-                compile_alternation(&parts, case_sensitive)?.ok_or_else(|| {
-                    KindError::new(
-                        "a phrase rule needs `phrases`, `patterns` or `tokens`",
-                        None,
-                    )
-                })?,
-            ))
+        let regex = if params.tokens.is_empty() && params.raw.is_empty() {
+            Regex2::Fast(compile_alternation(&parts, case_sensitive)?.ok_or_else(|| {
+                KindError::new(
+                    "a phrase rule needs `phrases`, `patterns` or `tokens`",
+                    None,
+                )
+            })?)
         } else {
             if !parts.is_empty() {
                 return Err(KindError::new(
@@ -291,7 +219,7 @@ impl Phrase {
             } else {
                 None
             };
-            Matcher::Regex(match plain {
+            match plain {
                 Some(list) => list,
                 None => {
                     let pattern = vale::existence_pattern(
@@ -304,7 +232,7 @@ impl Phrase {
                     Regex2::new(&pattern)
                         .map_err(|e| KindError::new(format!("invalid pattern: {e}"), None))?
                 }
-            })
+            }
         };
         let exceptions: Vec<(String, Option<Span>)> = params
             .exceptions
@@ -321,7 +249,7 @@ impl Phrase {
         };
         Ok(Phrase {
             matcher: PhraseMatcher {
-                matcher,
+                regex,
                 exceptions: compile_alternation(&exceptions, case_sensitive)?,
                 excepted_words: vale::excepted_words(&params.excepted_words)
                     .map_err(|e| KindError::new(format!("invalid exception: {e}"), None))?,
@@ -481,86 +409,4 @@ fn within_one_sentence(block: &Block, range: &Range<usize>) -> bool {
         .sentences
         .iter()
         .any(|s| s.text.start <= range.start && range.end <= s.text.end)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The automaton and the regex alternation it replaces find the same matches, white space,
-    /// apostrophes, case, word boundaries, overlaps and patterns included.
-    #[test]
-    fn phrase_lists_match_what_their_alternation_matches() {
-        let phrases = [
-            "it is said",
-            "it is",
-            "said",
-            "critics say",
-            "some say",
-            "say",
-            "it’s claimed",
-            "don't",
-            "e.g.",
-            "(citation needed)",
-        ];
-        let patterns = [r"\bsay\w*", r"\bsome\s+\w+"];
-        let parts: Vec<(String, Option<Span>)> = phrases
-            .iter()
-            .map(|p| (phrase_pattern(p), None))
-            .chain(patterns.iter().map(|p| (p.to_string(), None)))
-            .collect();
-        let regex = compile_alternation(&parts, false).unwrap().unwrap();
-        let listed = PhraseList::new(&phrases, false).unwrap();
-        let pattern_parts: Vec<(String, Option<Span>)> =
-            patterns.iter().map(|p| (p.to_string(), None)).collect();
-        let pattern_regex = compile_alternation(&pattern_parts, false).unwrap();
-        let fragments = [
-            "It is said",
-            "it\r\nis  said",
-            "IT\u{a0}IS",
-            "sayings",
-            "essay",
-            "some say",
-            "critics  say",
-            "it's claimed",
-            "It’s Claimed",
-            "don’t",
-            "DON'T",
-            "e.g.",
-            "e.g.x",
-            "(citation needed)",
-            "🙂",
-            "ça",
-            " ",
-            ", ",
-            "\t",
-            "somebody",
-            "say,",
-            "_said",
-        ];
-        let mut seed = 7u64;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 9) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(fragments[(seed >> 33) as usize % fragments.len()]);
-            }
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let expected: Vec<Range<usize>> = regex
-                .find_iter(&text)
-                .map(|m| m.range())
-                .filter(|m| !m.is_empty())
-                .collect();
-            let found: Vec<Range<usize>> =
-                leftmost_first(&text, &listed.candidates(&text), pattern_regex.as_ref())
-                    .into_iter()
-                    .filter(|m| !m.is_empty())
-                    .collect();
-            assert_eq!(found, expected, "{text:?}");
-        }
-    }
 }
