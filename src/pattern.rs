@@ -96,7 +96,9 @@ fn build(pattern: &str) -> Result<meta::Regex, Error> {
             // The parser's own message points at the error in the pattern, as `regex` shows it.
             Error(match (e.syntax_error(), e.size_limit()) {
                 (Some(syntax), _) => syntax.to_string(),
-                (None, Some(limit)) => format!("compiled regex exceeds size limit of {limit}"),
+                (None, Some(limit)) => {
+                    format!("Compiled regex exceeds size limit of {limit} bytes.")
+                }
                 (None, None) => e.to_string(),
             })
         })

@@ -60,27 +60,60 @@ fn list(value: &str) -> Vec<String> {
 }
 
 /// A list of regexes: split at commas outside groups and classes (a pattern may hold
-/// `{1,3}` or `[,;]`), each trimmed.
+/// `{1,3}`, `[,;]`, `[],]` or `[[:upper:],]`), each trimmed.
 fn patterns(value: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let (mut depth, mut in_class, mut escaped, mut start) = (0i32, false, false, 0);
-    for (i, c) in value.char_indices() {
+    let chars: Vec<(usize, char)> = value.char_indices().collect();
+    let (mut depth, mut class_start, mut start, mut k) = (0i32, None::<usize>, 0, 0);
+    while k < chars.len() {
+        let (i, c) = chars[k];
         match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '[' if !in_class => in_class = true,
-            ']' if in_class => in_class = false,
-            '(' | '{' if !in_class => depth += 1,
-            ')' | '}' if !in_class => depth -= 1,
-            ',' if depth <= 0 && !in_class => {
+            '\\' => k += 1,
+            // A `]` right after `[` or `[^` is a literal; `[:name:]` is a class inside a class.
+            '[' if class_start.is_none() => class_start = Some(k),
+            '[' if chars.get(k + 1).is_some_and(|&(_, c)| c == ':') => {
+                while k < chars.len() && !(chars[k].1 == ']' && chars[k - 1].1 == ':') {
+                    k += 1;
+                }
+            }
+            ']' if class_start.is_some_and(|open| {
+                k > open + 1 && !(k == open + 2 && chars[open + 1].1 == '^')
+            }) =>
+            {
+                class_start = None
+            }
+            '(' | '{' if class_start.is_none() => depth += 1,
+            ')' | '}' if class_start.is_none() => depth -= 1,
+            ',' if depth <= 0 && class_start.is_none() => {
                 out.push(value[start..i].trim().to_string());
                 start = i + 1;
             }
             _ => {}
         }
+        k += 1;
     }
     out.push(value[start..].trim().to_string());
     out.retain(|p| !p.is_empty());
+    out
+}
+
+/// The file's lines with go-ini's continuations joined: a line that ends in `\` goes on with
+/// the next one (long ignore lists are written so). Each joined line keeps the number of its
+/// first line.
+fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut continuing = false;
+    for (n, raw) in text.lines().enumerate() {
+        let (content, continues) = match raw.trim_end().strip_suffix('\\') {
+            Some(head) => (head, true),
+            None => (raw, false),
+        };
+        match out.last_mut() {
+            Some((_, line)) if continuing => line.push_str(content.trim_start()),
+            _ => out.push((n + 1, content.to_string())),
+        }
+        continuing = continues;
+    }
     out
 }
 
@@ -91,8 +124,7 @@ const DEFAULT_SKIPPED_SCOPES: &[&str] = &["script", "style", "pre", "figure", "c
 
 pub fn parse(text: &str) -> Ini {
     let mut ini = Ini::default();
-    for (n, raw) in text.lines().enumerate() {
-        let line = n + 1;
+    for (line, raw) in logical_lines(text) {
         let content = raw.trim();
         if content.is_empty() || content.starts_with('#') || content.starts_with(';') {
             continue;

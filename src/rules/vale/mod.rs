@@ -139,12 +139,37 @@ impl Ignores {
     fn ranges(&self, source: &str, out: &mut Vec<std::ops::Range<usize>>) {
         for pattern in &self.patterns {
             for groups in pattern.captures_iter(source) {
-                if let Some(range) = groups.get(1).cloned().flatten().or(groups[0].clone()) {
+                // An empty token ignores nothing (as in Vale).
+                if let Some(range) = groups.get(1).cloned().flatten().or(groups[0].clone())
+                    && !range.is_empty()
+                {
                     out.push(range);
                 }
             }
         }
     }
+}
+
+/// Ranges sorted and joined where they overlap, for [`touches`].
+fn merged(mut ranges: Vec<std::ops::Range<usize>>) -> Vec<std::ops::Range<usize>> {
+    ranges.sort_unstable_by_key(|r| r.start);
+    let mut out: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match out.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => out.push(range),
+        }
+    }
+    out
+}
+
+/// Whether `start..end` overlaps one of the sorted, disjoint `ranges` (a binary search: a
+/// broad ignore pattern on a long draft must not make this findings × ranges).
+fn touches(ranges: &[std::ops::Range<usize>], start: usize, end: usize) -> bool {
+    let first_ending_after = ranges.partition_point(|r| r.end <= start);
+    ranges
+        .get(first_ending_after)
+        .is_some_and(|r| r.start < end)
 }
 
 impl ValeFiles {
@@ -173,14 +198,12 @@ impl ValeFiles {
             }
             ignores.ranges(source, &mut ignored);
         }
+        let ignored = merged(ignored);
         diagnostics.retain_mut(|d| {
             if !is_vale_id(&d.rule) {
                 return true;
             }
-            if ignored
-                .iter()
-                .any(|r| r.start < d.span.end.max(d.span.start + 1) && d.span.start < r.end)
-            {
+            if touches(&ignored, d.span.start, d.span.end.max(d.span.start + 1)) {
                 return false;
             }
             let style = d.rule.split('.').next().unwrap_or("");
@@ -801,5 +824,31 @@ mod tests {
             key_span("x: 1\nlevel: bad\n", "level"),
             Some(Span::new(5, 10))
         );
+    }
+
+    #[test]
+    fn ignored_ranges_merge_and_are_found_by_overlap() {
+        let ranges = merged(vec![10..20, 0..2, 15..30, 40..41]);
+        assert_eq!(ranges, [0..2, 10..30, 40..41]);
+        assert!(touches(&ranges, 1, 5));
+        assert!(touches(&ranges, 29, 35));
+        assert!(!touches(&ranges, 2, 10));
+        assert!(!touches(&ranges, 30, 40));
+        assert!(touches(&ranges, 40, 41));
+        assert!(!touches(&ranges, 41, 50));
+    }
+
+    #[test]
+    fn ignore_patterns_give_their_first_group_and_never_an_empty_range() {
+        let ignores = Ignores {
+            patterns: vec![
+                Regex2::new(r"(x*)").unwrap(),
+                Regex2::new(r"\$([^$]+)\$").unwrap(),
+                Regex2::new(r"\{\{<[^>]*>\}\}").unwrap(),
+            ],
+        };
+        let mut out = Vec::new();
+        ignores.ranges("a $m$ b {{< n >}} c", &mut out);
+        assert_eq!(out, [3..4, 8..17]);
     }
 }
