@@ -256,10 +256,8 @@ pub fn segment(block: &mut Block) {
     block.excluded.sort_by_key(|r| r.start);
     let excluded = &block.excluded;
     let map = &block.map;
-    block.words = block
-        .text
-        .unicode_word_indices()
-        .map(|(i, w)| i..i + w.len())
+    block.words = word_ranges(&block.text)
+        .into_iter()
         .filter(|r| {
             !excluded
                 .iter()
@@ -284,10 +282,91 @@ pub fn segment(block: &mut Block) {
         .collect();
 }
 
+/// The words of `text` (UAX #29 word pieces that hold a letter or digit): unicode-segmentation
+/// for text with any non-ASCII character, else one pass over the bytes that joins exactly what
+/// UAX #29 joins in ASCII: letters, digits and `_` (WB5, WB8-WB10, WB13a-b), a letter pair
+/// across `:`, `.` or `'` (WB6-7) and a digit pair across `,`, `;`, `.` or `'` (WB11-12).
+fn word_ranges(text: &str) -> Vec<Range<usize>> {
+    if !text.is_ascii() {
+        return text
+            .unicode_word_indices()
+            .map(|(i, w)| i..i + w.len())
+            .collect();
+    }
+    let bytes = text.as_bytes();
+    let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    let joins = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !joins(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i + 1;
+        loop {
+            if joins(j) {
+                j += 1;
+            } else if letter(j - 1)
+                && matches!(bytes.get(j), Some(b':' | b'.' | b'\''))
+                && letter(j + 1)
+                || digit(j - 1)
+                    && matches!(bytes.get(j), Some(b',' | b';' | b'.' | b'\''))
+                    && digit(j + 1)
+            {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        if bytes[start..j].iter().any(u8::is_ascii_alphanumeric) {
+            out.push(start..j);
+        }
+        i = j;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::source::Format;
+
+    /// The ASCII path finds exactly unicode-segmentation's words, on random text made of every
+    /// ASCII word-break category.
+    #[test]
+    fn ascii_words_match_uax29() {
+        let parts = [
+            "a", "Z", "1", "_", ":", ".", "'", ",", ";", "\"", " ", "  ", "\t", "\r\n", "\n",
+            "\x0b", "-", "#", "can't", "e.g.", "1,000.5", "a_b", "x1", "__", "/", "@", "$",
+        ];
+        let mut seed = 5u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..100_000 {
+            let len = next() % 16;
+            let text: String = (0..len).map(|_| parts[next() % parts.len()]).collect();
+            let expected: Vec<Range<usize>> = text
+                .unicode_word_indices()
+                .map(|(i, w)| i..i + w.len())
+                .collect();
+            assert_eq!(word_ranges(&text), expected, "{text:?}");
+        }
+        assert_eq!(
+            word_ranges("can't see 1,000.5 e.g. a_b"),
+            [0..5, 6..9, 10..17, 18..21, 23..26]
+        );
+    }
 
     #[test]
     fn maps_across_markup_seams() {
