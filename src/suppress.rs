@@ -128,12 +128,32 @@ pub fn apply(
             Directive::Disable(r) | Directive::Enable(r) | Directive::DisableNextLine(r) => r,
             Directive::ValeOff(_) | Directive::ValeOn(_) => &[],
         };
-        for rule in named.iter().filter(|r| !known.contains(*r)) {
+        // Each unknown name is pointed at where it is written: a finding spanning the whole
+        // comment, once per name, would make the report grow with the square of an unclosed
+        // comment's length.
+        let mut cursor = 0;
+        for rule in named {
+            let at = comment.text[cursor..]
+                .find(rule.as_str())
+                .map(|i| cursor + i);
+            if let Some(at) = at {
+                cursor = at + rule.len();
+            }
+            if known.contains(rule) {
+                continue;
+            }
+            let span = match at {
+                Some(at) if comment.span.len() == comment.text.len() => Span::new(
+                    comment.span.start + at,
+                    comment.span.start + at + rule.len(),
+                ),
+                _ => comment.span,
+            };
             meta.push(
                 Diagnostic::new(
                     INVALID_SUPPRESSION,
                     Severity::Warning,
-                    comment.span,
+                    span,
                     format!("unknown rule `{rule}` in a suppression comment"),
                 )
                 .with_help(Some("check the id with `draftlint rules`".to_string())),
@@ -291,5 +311,19 @@ mod tests {
         assert_eq!(file_comment_offset(&doc), "---\ntitle: A\n---\n".len());
         let doc = Document::parse("Body.\n", Format::Markdown);
         assert_eq!(file_comment_offset(&doc), 0);
+    }
+
+    /// Unknown names point at themselves: an unclosed comment full of words (a fuzzed page)
+    /// made one finding per word spanning the whole comment, a report quadratic in its size.
+    #[test]
+    fn unknown_names_in_a_comment_are_located_one_by_one() {
+        let rules = RuleSet::load(&[]).expect("built-in rules");
+        let words: Vec<String> = (0..200).map(|i| format!("w{i}")).collect();
+        let draft = format!("Text.\n\n<!-- draftlint-disable {}", words.join(" "));
+        let found = lint_text(&draft, Format::Html, &rules);
+        assert_eq!(found.len(), 200);
+        for (d, word) in found.iter().zip(&words) {
+            assert_eq!(&draft[d.span.range()], word.as_str());
+        }
     }
 }
