@@ -20,11 +20,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-# Wall seconds of a command, median of $runs runs (output discarded).
+# Wall seconds of a command, median of $runs runs (output discarded). Exit 1 means findings;
+# 2 or more is a failure that would otherwise be timed as a very fast run, so it stops here.
 time_cmd() {
     for _ in $(seq "$runs"); do
-        local s e
-        s=$(date +%s%N); "$@" > /dev/null 2>&1 || true; e=$(date +%s%N)
+        local s e code=0
+        s=$(date +%s%N); "$@" > /dev/null 2>&1 || code=$?; e=$(date +%s%N)
+        if [ "$code" -ge 2 ]; then
+            echo "bench: \`$*\` failed with exit code $code" >&2
+            exit 1
+        fi
         echo "scale=4; ($e - $s) / 1000000000" | bc
     done | median
 }
