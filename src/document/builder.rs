@@ -346,16 +346,7 @@ mod tests {
             "a", "Z", "1", "_", ":", ".", "'", ",", ";", "\"", " ", "  ", "\t", "\r\n", "\n",
             "\x0b", "-", "#", "can't", "e.g.", "1,000.5", "a_b", "x1", "__", "/", "@", "$",
         ];
-        let mut seed = 5u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
-        for _ in 0..100_000 {
-            let len = next() % 16;
-            let text: String = (0..len).map(|_| parts[next() % parts.len()]).collect();
+        for text in crate::document::test_text::random_texts(&parts, 5, 16, 100_000) {
             let expected: Vec<Range<usize>> = text
                 .unicode_word_indices()
                 .map(|(i, w)| i..i + w.len())

@@ -20,6 +20,8 @@ mod plain;
 mod quotations;
 pub mod sentences;
 mod structure;
+#[cfg(test)]
+mod test_text;
 
 use std::ops::Range;
 

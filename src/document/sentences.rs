@@ -229,16 +229,7 @@ mod tests {
             ";", " ", "\t", "\r", "\n", "\r\n", "\x0b", "\x0c", "#", "*", "word", "Word", "U.S.",
             "e.g.", "4.2", "...", ". ", ".) ", "?\" ", "  ", "_", "/",
         ];
-        let mut seed = 11u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
-        for _ in 0..100_000 {
-            let len = next() % 20;
-            let text: String = (0..len).map(|_| parts[next() % parts.len()]).collect();
+        for text in crate::document::test_text::random_texts(&parts, 11, 20, 100_000) {
             let expected: Vec<Range<usize>> = text
                 .split_sentence_bound_indices()
                 .map(|(s, p)| s..s + p.len())
