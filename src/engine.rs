@@ -172,10 +172,18 @@ impl Engine {
         rules
             .select(&only, &disable)
             .map_err(EngineError::Selection)?;
+        // Only now, with the rules chosen, are their patterns built: all at once, in parallel.
+        let mut warnings = vale.warnings;
+        for failure in crate::pattern::build_pending() {
+            warnings.push(format!(
+                "a pattern could not be compiled and never matches ({}): {}",
+                failure.error, failure.pattern
+            ));
+        }
         Ok(Engine {
             rules,
             report_unused_suppressions: options.report_unused_suppressions,
-            warnings: vale.warnings,
+            warnings,
             broken_rules: vale.errors,
             as_of: run_date(options.as_of, config.as_of),
             config,

@@ -14,12 +14,23 @@
 //! and prose patterns searched per block gain nothing from it (measured on the corpora: the
 //! same matches, the same search time). [`Regex`] keeps the small part of `regex`'s API that
 //! rules use.
+//!
+//! Building the automata is most of a small run's start-up, and one rule's patterns are built
+//! one after the other while another rule has none left: on two cores the run waited on its
+//! largest rule. So a pattern is checked when it is created (parsed into its syntax tree,
+//! so a bad pattern in a rule file is reported at once, where it is written) and its automata
+//! are built later: [`build_pending`] builds every pattern still alive in parallel, largest
+//! first, once the run knows its rules (the engine calls it after selecting them, so the
+//! patterns of rules a run leaves out are never built); a pattern created after that is built
+//! on its first search.
 
 use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use regex_automata::meta;
 use regex_automata::util::captures::Captures as Slots;
 use regex_automata::{Input, Span};
+use regex_syntax::hir::Hir;
 
 /// Rewrites `\b`, `\B` and `\d` (also inside classes) to their ASCII forms.
 pub fn ascii_boundaries(pattern: &str) -> String {
@@ -83,31 +94,157 @@ pub fn compile(pattern: &str) -> Result<Regex, Error> {
 #[error("{0}")]
 pub struct Error(String);
 
-/// The automata of a pattern, with the `regex` crate's default limits.
-fn build(pattern: &str) -> Result<meta::Regex, Error> {
-    let config = meta::Config::new()
+/// The `regex` crate's default limits, without the literal prefilter.
+fn config() -> meta::Config {
+    meta::Config::new()
         .nfa_size_limit(Some(10 * (1 << 20)))
         .hybrid_cache_capacity(2 * (1 << 20))
-        .auto_prefilter(false);
-    meta::Regex::builder()
-        .configure(config)
-        .build(pattern)
-        .map_err(|e| {
-            // The parser's own message points at the error in the pattern, as `regex` shows it.
-            Error(match (e.syntax_error(), e.size_limit()) {
-                (Some(syntax), _) => syntax.to_string(),
-                (None, Some(limit)) => {
-                    format!("Compiled regex exceeds size limit of {limit} bytes.")
-                }
-                (None, None) => e.to_string(),
-            })
-        })
+        .auto_prefilter(false)
 }
 
-/// A compiled pattern (cheap to clone: the automata are shared).
-#[derive(Clone, Debug)]
+/// The parser's own message points at the error in the pattern, as `regex` shows it.
+fn build_error(e: &meta::BuildError) -> Error {
+    Error(match (e.syntax_error(), e.size_limit()) {
+        (Some(syntax), _) => syntax.to_string(),
+        (None, Some(limit)) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+        (None, None) => e.to_string(),
+    })
+}
+
+/// A compiled pattern (cheap to clone: the automata are shared). Its automata are built by
+/// [`build_pending`] or on the first search, whichever comes first.
+#[derive(Clone)]
 pub struct Regex {
-    meta: meta::Regex,
+    lazy: Arc<Lazy>,
+}
+
+/// What a pattern's automata are built from.
+enum Source {
+    /// A built-in pattern: the tests check that every one parses, so a run does not.
+    Trusted(Box<str>),
+    /// A pattern from a rule file, already checked (and parsed) when it was created.
+    Parsed(Hir),
+}
+
+/// A pattern's source until its automata are built.
+struct Lazy {
+    /// The pattern's length: larger patterns take longer to build, so they start first.
+    size: usize,
+    /// Its first characters, to name it if it fails to build.
+    head: Box<str>,
+    source: Mutex<Option<Source>>,
+    /// `Err` when the automata exceed the size limit: the pattern then never matches, and
+    /// [`build_pending`] reports it.
+    built: OnceLock<Result<meta::Regex, Error>>,
+}
+
+impl Lazy {
+    fn engine(&self) -> Result<&meta::Regex, &Error> {
+        self.built
+            .get_or_init(|| {
+                let source = self
+                    .source
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .take()
+                    .expect("a pattern's source is kept until it is built");
+                let mut builder = meta::Builder::new();
+                builder.configure(config());
+                match source {
+                    Source::Trusted(pattern) => builder.build(&pattern),
+                    Source::Parsed(hir) => builder.build_from_hir(&hir),
+                }
+                .map_err(|e| build_error(&e))
+            })
+            .as_ref()
+    }
+}
+
+impl std::fmt::Debug for Regex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.lazy.built.get() {
+            Some(Ok(regex)) => regex.fmt(f),
+            _ => f.write_str("Regex(not built yet)"),
+        }
+    }
+}
+
+thread_local! {
+    /// Set while the built-in rules load (see [`trusted`]).
+    static TRUSTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `load` with the patterns it creates taken as valid, unparsed until they are built:
+/// for the built-in rules, whose patterns the tests build (`tests/builtin_patterns.rs`), so
+/// that a run parses only the patterns of the rules it keeps, in parallel with the others.
+pub fn trusted<T>(load: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            TRUSTED.set(self.0);
+        }
+    }
+    let _reset = Reset(TRUSTED.replace(true));
+    load()
+}
+
+/// Patterns created and not built yet. Weak, so that the patterns of rules a run drops are
+/// never built.
+static PENDING: Mutex<Pending> = Mutex::new(Pending {
+    patterns: Vec::new(),
+    prune_at: 1024,
+});
+
+struct Pending {
+    patterns: Vec<Weak<Lazy>>,
+    /// A long-running server creates patterns after start-up (built on first search); the
+    /// list drops what is gone or built whenever it doubles, so it stays bounded.
+    prune_at: usize,
+}
+
+fn register(lazy: &Arc<Lazy>) {
+    let mut pending = PENDING.lock().unwrap_or_else(|p| p.into_inner());
+    pending.patterns.push(Arc::downgrade(lazy));
+    if pending.patterns.len() >= pending.prune_at {
+        pending
+            .patterns
+            .retain(|w| w.upgrade().is_some_and(|l| l.built.get().is_none()));
+        pending.prune_at = (2 * pending.patterns.len()).max(1024);
+    }
+}
+
+/// A pattern whose automata could not be built (too large): it never matches.
+#[derive(Clone, Debug)]
+pub struct BuildFailure {
+    /// The pattern, cut to its first 80 characters.
+    pub pattern: String,
+    pub error: Error,
+}
+
+/// Builds the automata of every pattern created so far and still in use, in parallel, largest
+/// first. Returns the patterns that failed (they never match).
+pub fn build_pending() -> Vec<BuildFailure> {
+    use rayon::prelude::*;
+    let mut alive: Vec<Arc<Lazy>> = {
+        let mut pending = PENDING.lock().unwrap_or_else(|p| p.into_inner());
+        std::mem::take(&mut pending.patterns)
+    }
+    .into_iter()
+    .filter_map(|w| w.upgrade())
+    .filter(|l| l.built.get().is_none())
+    .collect();
+    alive.sort_by_key(|l| std::cmp::Reverse(l.size));
+    alive
+        .par_iter()
+        .with_max_len(1)
+        .filter_map(|lazy| {
+            let error = lazy.engine().err()?.clone();
+            Some(BuildFailure {
+                pattern: lazy.head.to_string(),
+                error,
+            })
+        })
+        .collect()
 }
 
 /// One match: a range of the searched text.
@@ -127,19 +264,40 @@ pub struct Captures<'h> {
 
 impl Regex {
     /// Compiles `pattern` as written (no ASCII rewriting: see [`compile`]), with the `regex`
-    /// crate's default limits.
+    /// crate's default limits. The pattern is checked now; its automata are built later (see
+    /// the module's documentation).
     pub fn new(pattern: &str) -> Result<Regex, Error> {
-        Ok(Regex {
-            meta: build(pattern)?,
-        })
+        let source = if TRUSTED.get() {
+            Source::Trusted(pattern.into())
+        } else {
+            Source::Parsed(
+                regex_syntax::ParserBuilder::new()
+                    .build()
+                    .parse(pattern)
+                    .map_err(|e| Error(e.to_string()))?,
+            )
+        };
+        let lazy = Arc::new(Lazy {
+            size: pattern.len(),
+            head: pattern.chars().take(80).collect(),
+            source: Mutex::new(Some(source)),
+            built: OnceLock::new(),
+        });
+        register(&lazy);
+        Ok(Regex { lazy })
+    }
+
+    /// The automata, built now if they are not yet; `None` if they could not be.
+    fn engine(&self) -> Option<&meta::Regex> {
+        self.lazy.engine().ok()
     }
 
     pub fn is_match(&self, haystack: &str) -> bool {
-        self.meta.is_match(haystack)
+        self.engine().is_some_and(|re| re.is_match(haystack))
     }
 
     pub fn find<'h>(&self, haystack: &'h str) -> Option<Match<'h>> {
-        self.meta
+        self.engine()?
             .find(haystack)
             .map(|m| Match::new(haystack, m.span()))
     }
@@ -147,7 +305,7 @@ impl Regex {
     /// The first match starting the search at byte `start` (look-behind sees the text before).
     pub fn find_at<'h>(&self, haystack: &'h str, start: usize) -> Option<Match<'h>> {
         let input = Input::new(haystack).span(start..haystack.len());
-        self.meta
+        self.engine()?
             .find(input)
             .map(|m| Match::new(haystack, m.span()))
     }
@@ -156,14 +314,16 @@ impl Regex {
     where
         'h: 'r,
     {
-        self.meta
-            .find_iter(haystack)
+        self.engine()
+            .into_iter()
+            .flat_map(move |re| re.find_iter(haystack))
             .map(move |m| Match::new(haystack, m.span()))
     }
 
     pub fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
-        let mut slots = self.meta.create_captures();
-        self.meta.captures(haystack, &mut slots);
+        let re = self.engine()?;
+        let mut slots = re.create_captures();
+        re.captures(haystack, &mut slots);
         slots.is_match().then_some(Captures { haystack, slots })
     }
 
@@ -174,8 +334,9 @@ impl Regex {
     where
         'h: 'r,
     {
-        self.meta
-            .captures_iter(haystack)
+        self.engine()
+            .into_iter()
+            .flat_map(move |re| re.captures_iter(haystack))
             .map(move |slots| Captures { haystack, slots })
     }
 }
@@ -262,6 +423,62 @@ impl std::ops::Index<&str> for Captures<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The failures `build_pending` reported for patterns starting with `marker` (other tests
+    /// in this binary create patterns concurrently).
+    fn failures_of(marker: &str) -> Vec<BuildFailure> {
+        build_pending()
+            .into_iter()
+            .filter(|f| f.pattern.starts_with(marker))
+            .collect()
+    }
+
+    #[test]
+    fn patterns_build_once_whether_pending_or_on_first_search() {
+        let pending = compile(r"(?i)\bpending\s+pattern\b").unwrap();
+        assert!(failures_of("(?i)").is_empty());
+        assert!(pending.lazy.built.get().is_some(), "built by build_pending");
+        assert!(pending.is_match("a Pending  pattern here"));
+
+        // Created after a build_pending: built by its first search, same matches.
+        let late = compile(r"(?i)\bpending\s+pattern\b").unwrap();
+        assert_eq!(
+            late.find("a Pending  pattern here").map(|m| m.range()),
+            pending.find("a Pending  pattern here").map(|m| m.range())
+        );
+        let caps = compile(r"(?P<n>\d+) cats").unwrap();
+        assert_eq!(&caps.captures("see 12 cats").unwrap()["n"], "12");
+    }
+
+    #[test]
+    fn dropped_patterns_are_never_built_and_failures_never_match() {
+        // A trusted pattern is not parsed when created: one that cannot be built is reported
+        // by build_pending, unless nothing uses it any more.
+        let dropped = trusted(|| Regex::new("dropped(?=x)")).unwrap();
+        drop(dropped);
+        let kept = trusted(|| Regex::new("kept(?=x)")).unwrap();
+        let failures = failures_of("kept(?=x)");
+        assert_eq!(failures.len(), 1);
+        assert!(failures[0].error.to_string().contains("look-around"));
+        assert!(failures_of("dropped(?=x)").is_empty());
+        assert!(!kept.is_match("keptx"));
+        assert_eq!(kept.find_iter("keptx kept").count(), 0);
+        assert!(kept.captures("keptx").is_none());
+        // Outside `trusted` the same pattern is refused at once, with the parser's message.
+        let err = Regex::new("kept(?=x)").unwrap_err();
+        assert!(err.to_string().contains("look-around"), "{err}");
+    }
+
+    #[test]
+    fn the_pending_list_stays_bounded() {
+        // Patterns built on first search (a server's later patterns) do not pile up.
+        for i in 0..5000 {
+            let re = compile(&format!("bounded{i}")).unwrap();
+            assert!(re.is_match(&format!("x bounded{i} y")));
+        }
+        let len = PENDING.lock().unwrap().patterns.len();
+        assert!(len < 2100, "{len} entries kept");
+    }
 
     #[test]
     fn rewrites_outside_and_inside_classes() {

@@ -150,6 +150,12 @@ static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("built-in pattern")
 });
 
+/// Creates this module's patterns, so that [`crate::pattern::build_pending`] builds them with
+/// the rules' instead of the first document waiting for them.
+pub(super) fn create_patterns() {
+    LazyLock::force(&NOT_PROSE);
+}
+
 impl BlockBuilder {
     pub fn new(kind: BlockKind, span: Span, links_start: usize) -> Self {
         Self {

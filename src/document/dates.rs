@@ -163,6 +163,16 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("built-in pattern")
 });
 
+/// Creates this module's patterns, so that [`crate::pattern::build_pending`] builds them with
+/// the rules' instead of the first document waiting for them.
+pub(super) fn create_patterns() {
+    LazyLock::force(&ISO_DATE);
+    LazyLock::force(&FRONT_MATTER_LINE);
+    LazyLock::force(&HTML_TIME);
+    LazyLock::force(&HTML_META);
+    LazyLock::force(&DATELINE);
+}
+
 fn iso(text: &str) -> Option<Date> {
     let caps = ISO_DATE.captures(text)?;
     let num = |i: usize| caps[i].parse::<i32>().ok();

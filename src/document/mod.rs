@@ -239,12 +239,12 @@ pub struct Document<'a> {
     pub html_scope: Option<html_scope::ContentScope>,
 }
 
-/// Compiles the patterns parsing needs, so that the first document does not wait for them.
+/// Creates the patterns parsing needs, so that they are built with the rules' (see
+/// [`crate::pattern::build_pending`]) and the first document does not wait for them.
 pub fn warm_up() {
-    let _ = Document::parse(
-        "# FAQ\n\nQ: Why?\n\n- [a](b) https://c.d\n",
-        Format::Markdown,
-    );
+    structure::create_patterns();
+    builder::create_patterns();
+    dates::create_patterns();
 }
 
 impl<'a> Document<'a> {

@@ -38,6 +38,15 @@ static SOURCE_LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("built-in pattern")
 });
 
+/// Creates this module's patterns, so that [`crate::pattern::build_pending`] builds them with
+/// the rules' instead of the first document waiting for them.
+pub(super) fn create_patterns() {
+    LazyLock::force(&FAQ_OPENER);
+    LazyLock::force(&QUESTION_PREFIX);
+    LazyLock::force(&SOURCE_HEADING);
+    LazyLock::force(&SOURCE_LEAD_IN);
+}
+
 pub(super) fn find_sections(doc: &mut Document<'_>) {
     doc.faqs = find_faqs(doc);
     doc.source_lists = find_source_lists(doc);

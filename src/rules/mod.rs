@@ -152,7 +152,9 @@ impl RuleSet {
             || {
                 BUILTIN_RULE_FILES
                     .par_iter()
-                    .map(|(name, text)| load::load_rule(text, Origin::Builtin(name)))
+                    .map(|(name, text)| {
+                        crate::pattern::trusted(|| load::load_rule(text, Origin::Builtin(name)))
+                    })
                     .collect::<Result<Vec<Rule>, _>>()
             },
             // The parsers' own patterns compile meanwhile, instead of on the first file.
