@@ -288,28 +288,105 @@ pub fn segment(block: &mut Block) {
         .collect();
 }
 
-/// The words of `text` (UAX #29 word pieces that hold a letter or digit): unicode-segmentation
-/// for text with any non-ASCII character, else one pass over the bytes that joins exactly what
-/// UAX #29 joins in ASCII: letters, digits and `_` (WB5, WB8-WB10, WB13a-b), a letter pair
-/// across `:`, `.` or `'` (WB6-7) and a digit pair across `,`, `;`, `.` or `'` (WB11-12).
+/// The words of `text` (UAX #29 word pieces that hold a letter or digit): one pass that joins
+/// exactly what UAX #29 joins (letters, digits and `_` (WB5, WB8-WB10, WB13a-b), a letter
+/// pair across `:`, `.`, `'` or a curly apostrophe (WB6-7), a digit pair across `,`, `;`, `.`
+/// or an apostrophe (WB11-12)) for text made of ASCII and the characters of
+/// [`known_word_class`]; unicode-segmentation for any other text.
 fn word_ranges(text: &str) -> Vec<Range<usize>> {
-    if !text.is_ascii() {
-        return text
-            .unicode_word_indices()
-            .map(|(i, w)| i..i + w.len())
-            .collect();
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        return words_of(
+            bytes.len(),
+            |i| ascii_word_class(bytes[i]),
+            |i| i,
+            text.len(),
+        );
     }
-    let bytes = text.as_bytes();
-    let letter = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
-    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    let mut classes = Vec::with_capacity(text.len());
+    let mut starts = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let class = if c.is_ascii() {
+            Some(ascii_word_class(c as u8))
+        } else {
+            known_word_class(c)
+        };
+        let Some(class) = class else {
+            return text
+                .unicode_word_indices()
+                .map(|(i, w)| i..i + w.len())
+                .collect();
+        };
+        classes.push(class);
+        starts.push(i);
+    }
+    words_of(classes.len(), |i| classes[i], |i| starts[i], text.len())
+}
+
+/// UAX #29 word-break classes, as far as the fast path needs them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WordClass {
+    Letter,
+    Digit,
+    /// `_` (ExtendNumLet).
+    Underscore,
+    /// `:`: joins letters only.
+    MidLetter,
+    /// `,` and `;`: join digits only.
+    MidNum,
+    /// `.`, `'` and the curly single quotes: join letters and digits.
+    MidNumLet,
+    Other,
+}
+
+fn ascii_word_class(b: u8) -> WordClass {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => WordClass::Letter,
+        b'0'..=b'9' => WordClass::Digit,
+        b'_' => WordClass::Underscore,
+        b':' => WordClass::MidLetter,
+        b',' | b';' => WordClass::MidNum,
+        b'.' | b'\'' => WordClass::MidNumLet,
+        _ => WordClass::Other,
+    }
+}
+
+/// The class of a non-ASCII character common in edited English prose (curly quotes, dashes,
+/// the no-break space, the ellipsis, Latin-1 letters); `None` for any other.
+fn known_word_class(c: char) -> Option<WordClass> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' => WordClass::MidNumLet,
+        '\u{201C}' | '\u{201D}' | '\u{2013}' | '\u{2014}' | '\u{00A0}' | '\u{2026}' => {
+            WordClass::Other
+        }
+        '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00F6}' | '\u{00F8}'..='\u{00FF}' => {
+            WordClass::Letter
+        }
+        _ => return None,
+    })
+}
+
+/// The words of a text of `n` characters, the `i`th of class `class_of(i)` starting at byte
+/// `start_of(i)`; `len` is the text's length in bytes.
+fn words_of(
+    n: usize,
+    class_of: impl Fn(usize) -> WordClass,
+    start_of: impl Fn(usize) -> usize,
+    len: usize,
+) -> Vec<Range<usize>> {
+    let class = |i: usize| (i < n).then(|| class_of(i));
+    let letter = |i: usize| class(i) == Some(WordClass::Letter);
+    let digit = |i: usize| class(i) == Some(WordClass::Digit);
     let joins = |i: usize| {
-        bytes
-            .get(i)
-            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        matches!(
+            class(i),
+            Some(WordClass::Letter | WordClass::Digit | WordClass::Underscore)
+        )
     };
+    let byte = |i: usize| if i < n { start_of(i) } else { len };
     let mut out = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
+    while i < n {
         if !joins(i) {
             i += 1;
             continue;
@@ -320,10 +397,10 @@ fn word_ranges(text: &str) -> Vec<Range<usize>> {
             if joins(j) {
                 j += 1;
             } else if letter(j - 1)
-                && matches!(bytes.get(j), Some(b':' | b'.' | b'\''))
+                && matches!(class(j), Some(WordClass::MidLetter | WordClass::MidNumLet))
                 && letter(j + 1)
                 || digit(j - 1)
-                    && matches!(bytes.get(j), Some(b',' | b';' | b'.' | b'\''))
+                    && matches!(class(j), Some(WordClass::MidNum | WordClass::MidNumLet))
                     && digit(j + 1)
             {
                 j += 2;
@@ -331,8 +408,8 @@ fn word_ranges(text: &str) -> Vec<Range<usize>> {
                 break;
             }
         }
-        if bytes[start..j].iter().any(u8::is_ascii_alphanumeric) {
-            out.push(start..j);
+        if (start..j).any(|k| letter(k) || digit(k)) {
+            out.push(byte(start)..byte(j));
         }
         i = j;
     }
@@ -363,6 +440,23 @@ mod tests {
             word_ranges("can't see 1,000.5 e.g. a_b"),
             [0..5, 6..9, 10..17, 18..21, 23..26]
         );
+    }
+
+    /// The same with the non-ASCII characters the fast path knows among them.
+    #[test]
+    fn known_non_ascii_words_match_uax29() {
+        let parts = [
+            "a", "Z", "1", "_", ":", ".", "'", ",", ";", " ", "\n", "-", "can’t", "’", "‘", "“",
+            "”", "—", "–", "\u{a0}", "…", "é", "É", "ß", "ÿ", "×", "÷", "café", "1’000", "naïve",
+        ];
+        for text in crate::document::test_text::random_texts(&parts, 23, 16, 100_000) {
+            let expected: Vec<Range<usize>> = text
+                .unicode_word_indices()
+                .map(|(i, w)| i..i + w.len())
+                .collect();
+            assert_eq!(word_ranges(&text), expected, "{text:?}");
+        }
+        assert_eq!(word_ranges("“Can’t” — café…"), [3..10, 18..23]);
     }
 
     #[test]

@@ -21,13 +21,11 @@ const ABBREVIATIONS: &[&str] = &[
 pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut glue_next = false;
-    let pieces: Vec<Range<usize>> = if text.is_ascii() {
-        ascii_pieces(text)
-    } else {
+    let pieces: Vec<Range<usize>> = fast_pieces(text).unwrap_or_else(|| {
         text.split_sentence_bound_indices()
             .map(|(start, piece)| start..start + piece.len())
             .collect()
-    };
+    });
     for Range { start, end } in pieces {
         match out.last_mut() {
             Some(last) if glue_next => last.end = end,
@@ -45,8 +43,8 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// UAX #29's sentence categories of the ASCII characters (no ASCII character is OLetter,
-/// Extend, Format or Sep).
+/// UAX #29's sentence categories of the characters the fast path knows (none of them is
+/// OLetter, Extend, Format or Sep).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cat {
     Cr,
@@ -78,17 +76,56 @@ fn cat(b: u8) -> Cat {
     }
 }
 
-/// The sentence pieces of ASCII text, exactly as UAX #29 (and unicode-segmentation) cut them,
-/// in one pass with no table lookups: sentence splitting was the largest single cost of
-/// building a Document, and most prose blocks are ASCII.
-fn ascii_pieces(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let n = bytes.len();
-    let at = |i: usize| if i < n { Some(cat(bytes[i])) } else { None };
+/// The sentence category of a non-ASCII character that edited English prose is full of: curly
+/// quotes, dashes, the no-break space and the Latin-1 letters. `None` for any other (the text
+/// then goes to unicode-segmentation).
+fn known_cat(c: char) -> Option<Cat> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => Cat::Close,
+        '\u{2013}' | '\u{2014}' => Cat::SContinue,
+        '\u{00A0}' => Cat::Sp,
+        '\u{2026}' => Cat::Other,
+        '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00DE}' => Cat::Upper,
+        '\u{00DF}'..='\u{00F6}' | '\u{00F8}'..='\u{00FF}' => Cat::Lower,
+        _ => return None,
+    })
+}
+
+/// The sentence pieces of text made of ASCII and the characters of [`known_cat`], exactly as
+/// UAX #29 (and unicode-segmentation) cut them, in one pass with no table lookups: sentence
+/// splitting was the largest single cost of building a Document, and most prose blocks hold
+/// nothing else. `None` for other text.
+fn fast_pieces(text: &str) -> Option<Vec<Range<usize>>> {
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        return Some(pieces(bytes.len(), |i| cat(bytes[i]), |i| i, text.len()));
+    }
+    let mut cats = Vec::with_capacity(text.len());
+    let mut starts = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        cats.push(if c.is_ascii() {
+            cat(c as u8)
+        } else {
+            known_cat(c)?
+        });
+        starts.push(i);
+    }
+    Some(pieces(cats.len(), |i| cats[i], |i| starts[i], text.len()))
+}
+
+/// The pieces of a text of `n` characters, the `i`th of category `cat_of(i)` starting at byte
+/// `start_of(i)`; `len` is the text's length in bytes.
+fn pieces(
+    n: usize,
+    cat_of: impl Fn(usize) -> Cat,
+    start_of: impl Fn(usize) -> usize,
+    len: usize,
+) -> Vec<Range<usize>> {
+    let at = |i: usize| if i < n { Some(cat_of(i)) } else { None };
     let mut breaks = Vec::new();
     let mut i = 0;
     while i < n {
-        match cat(bytes[i]) {
+        match cat_of(i) {
             // SB3, SB4: a break after every paragraph separator, CR LF kept together.
             Cat::Cr if at(i + 1) == Some(Cat::Lf) => {
                 breaks.push(i + 2);
@@ -129,7 +166,7 @@ fn ascii_pieces(text: &str) -> Vec<Range<usize>> {
                     && j == i + 1
                     && next == Some(Cat::Upper)
                     && i > 0
-                    && matches!(cat(bytes[i - 1]), Cat::Upper | Cat::Lower);
+                    && matches!(cat_of(i - 1), Cat::Upper | Cat::Lower);
                 // SB8: ATerm Close* Sp* × (¬(OLetter | Upper | Lower | ParaSep | SATerm))* Lower.
                 let sb8 = is_aterm && {
                     let mut k = j;
@@ -161,16 +198,17 @@ fn ascii_pieces(text: &str) -> Vec<Range<usize>> {
             _ => i += 1,
         }
     }
+    // Breaks are character indices; the pieces are byte ranges.
     let mut out = Vec::with_capacity(breaks.len() + 1);
     let mut start = 0;
     for end in breaks.into_iter().filter(|&b| b < n) {
         if end > start {
-            out.push(start..end);
+            out.push(start_of(start)..start_of(end));
             start = end;
         }
     }
     if start < n {
-        out.push(start..n);
+        out.push(start_of(start)..len);
     }
     out
 }
@@ -234,12 +272,39 @@ mod tests {
                 .split_sentence_bound_indices()
                 .map(|(s, p)| s..s + p.len())
                 .collect();
-            assert_eq!(ascii_pieces(&text), expected, "{text:?}");
+            assert_eq!(fast_pieces(&text), Some(expected), "{text:?}");
         }
         assert_eq!(
-            ascii_pieces("Go. Now?! Yes\r\nno"),
-            [0..4, 4..10, 10..15, 15..17]
+            fast_pieces("Go. Now?! Yes\r\nno"),
+            Some(vec![0..4, 4..10, 10..15, 15..17])
         );
+    }
+
+    /// The same with the non-ASCII characters the fast path knows (curly quotes, dashes, the
+    /// no-break space, the ellipsis, Latin-1 letters) among them.
+    #[test]
+    fn known_non_ascii_pieces_match_uax29() {
+        let parts = [
+            "a", "Z", "1", ".", "!", "?", "\"", "'", "(", ")", ",", "-", ":", " ", "\r\n", "\n",
+            "word", "Word", "U.S.", "4.2", ". ", "’", "‘", "“", "”", "—", "–", "\u{a0}", "…", "é",
+            "É", "ß", "ÿ", "À", "Þ", "×", "÷", ".” ", "?’ ", ". “", "—and", "Ça", "ü.",
+        ];
+        for text in crate::document::test_text::random_texts(&parts, 17, 20, 100_000) {
+            let expected: Vec<Range<usize>> = text
+                .split_sentence_bound_indices()
+                .map(|(s, p)| s..s + p.len())
+                .collect();
+            match fast_pieces(&text) {
+                Some(pieces) => assert_eq!(pieces, expected, "{text:?}"),
+                // Only `×` and `÷` (Latin-1 symbols) are left to unicode-segmentation here.
+                None => assert!(text.contains(['×', '÷']), "{text:?}"),
+            }
+        }
+        assert_eq!(
+            fast_pieces("“Go.” Now — é? Yes"),
+            Some(vec![0..10, 10..22, 22..25])
+        );
+        assert_eq!(fast_pieces("日本語です。"), None);
     }
 
     #[test]
