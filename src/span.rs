@@ -71,6 +71,8 @@ pub struct LineIndex {
     line_starts: Vec<usize>,
     /// `chars_before[k]`: characters (UTF-8 leading bytes) in `text[..k * CHECKPOINT]`.
     chars_before: Vec<usize>,
+    /// Every character is one byte: a column is a byte distance.
+    ascii: bool,
 }
 
 /// Distance in bytes between two column checkpoints.
@@ -81,6 +83,11 @@ const fn starts_char(byte: u8) -> bool {
     (byte as i8) >= -0x40
 }
 
+/// Characters in a run of UTF-8 bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| starts_char(b)).count()
+}
+
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
@@ -89,12 +96,13 @@ impl LineIndex {
         let mut count = 0;
         chars_before.push(0);
         for chunk in text.as_bytes().chunks(CHECKPOINT) {
-            count += chunk.iter().filter(|&&b| starts_char(b)).count();
+            count += count_chars(chunk);
             chars_before.push(count);
         }
         Self {
             line_starts,
             chars_before,
+            ascii: count == text.len(),
         }
     }
 
@@ -118,11 +126,7 @@ impl LineIndex {
     fn chars_up_to(&self, text: &str, offset: usize) -> usize {
         let checkpoint = offset / CHECKPOINT;
         let from = checkpoint * CHECKPOINT;
-        self.chars_before[checkpoint]
-            + text.as_bytes()[from..offset]
-                .iter()
-                .filter(|&&b| starts_char(b))
-                .count()
+        self.chars_before[checkpoint] + count_chars(&text.as_bytes()[from..offset])
     }
 
     /// Line and column of a byte offset. An offset inside a multi-byte character counts as that
@@ -131,9 +135,18 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.line_starts[line];
+        // A report converts every finding's two ends: count the fewest bytes that give the
+        // column (a page of thousands of findings spent 3 % of its time here).
+        let chars = if self.ascii {
+            offset - start
+        } else if offset - start <= CHECKPOINT {
+            count_chars(&text.as_bytes()[start..offset])
+        } else {
+            self.chars_up_to(text, offset) - self.chars_up_to(text, start)
+        };
         Position {
             line: line + 1,
-            column: self.chars_up_to(text, offset) - self.chars_up_to(text, start) + 1,
+            column: chars + 1,
         }
     }
 
@@ -275,6 +288,24 @@ mod tests {
             let at = floor_char_boundary(&text, offset);
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
             assert_eq!(pos.column, text[line_start..at].chars().count() + 1);
+        }
+    }
+
+    #[test]
+    fn columns_of_short_lines_and_ascii_text() {
+        // The three ways a column is counted (ASCII text; a line start near the offset; a far
+        // one) agree with counting characters.
+        let mixed = format!("{}\r\n{}\n", "ab “c” é\tz\n".repeat(300), "x".repeat(2000));
+        let ascii = format!("{}{}", "one two\r\nthree\n".repeat(200), "y".repeat(1500));
+        for text in [mixed.as_str(), ascii.as_str()] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() {
+                let pos = index.position(text, offset);
+                let at = floor_char_boundary(text, offset);
+                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                assert_eq!(pos.column, text[line_start..at].chars().count() + 1);
+                assert_eq!(pos.line, text[..at].matches('\n').count() + 1);
+            }
         }
     }
 
