@@ -166,17 +166,33 @@ pub(super) fn write_indented(
     on_new_line: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let pretty = serde_json::to_string_pretty(value)?;
-    if on_new_line {
-        out.write_all(newline.as_bytes())?;
+    thread_local! {
+        /// The pretty text and its indented copy, reused: a report of a million findings
+        /// would otherwise allocate and free both a million times.
+        static BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+            const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
     }
-    for (i, line) in pretty.split('\n').enumerate() {
-        if i > 0 {
-            out.write_all(newline.as_bytes())?;
+    BUFFERS.with_borrow_mut(|(pretty, indented)| {
+        pretty.clear();
+        indented.clear();
+        serde_json::to_writer_pretty(&mut *pretty, value)?;
+        if on_new_line {
+            indented.extend_from_slice(newline.as_bytes());
         }
-        out.write_all(line.as_bytes())?;
-    }
-    Ok(())
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', pretty) {
+            indented.extend_from_slice(&pretty[start..end]);
+            indented.extend_from_slice(newline.as_bytes());
+            start = end + 1;
+        }
+        indented.extend_from_slice(&pretty[start..]);
+        out.write_all(indented)?;
+        // A huge value (a long fix) should not stay allocated for the rest of the run.
+        for buffer in [pretty, indented] {
+            buffer.shrink_to(64 * 1024);
+        }
+        Ok(())
+    })
 }
 
 /// Closes the document; `html_content` (which part of each HTML page was linted) is written
