@@ -231,7 +231,7 @@ impl SourceText {
         }
         // Text never holds NUL; checking the head is how git and ripgrep spot binaries cheaply.
         let head = &bytes[..bytes.len().min(8192)];
-        if let Some(offset) = head.iter().position(|&b| b == 0) {
+        if let Some(offset) = memchr::memchr(0, head) {
             return Err(FileError::Binary { offset });
         }
         let text = match String::from_utf8(bytes) {
@@ -276,10 +276,9 @@ impl SourceText {
 
 /// Refuses Markdown with more markup than the parser can hold cheaply ([`MAX_MARKDOWN_MARKUP`]).
 fn check_markup(bytes: &[u8]) -> Result<(), FileError> {
-    let count = bytes
-        .iter()
-        .filter(|&&b| matches!(b, b'[' | b']' | b'<' | b'&' | b'\\'))
-        .count();
+    // Vectorized byte searches: this runs over every Markdown file's every byte.
+    let count = memchr::memchr3_iter(b'[', b']', b'<', bytes).count()
+        + memchr::memchr2_iter(b'&', b'\\', bytes).count();
     if count > MAX_MARKDOWN_MARKUP {
         return Err(FileError::TooMuchMarkup {
             count,

@@ -150,6 +150,15 @@ static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("built-in pattern")
 });
 
+/// Whether `text` holds what every match of [`NOT_PROSE`] starts with or contains (`://`,
+/// `www.`, `{{`, `{%`): most blocks hold none, and a byte search is cheaper than the pattern.
+fn may_hold_non_prose(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find(bytes, b"://").is_some()
+        || memchr::memmem::find(bytes, b"www.").is_some()
+        || memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%')))
+}
+
 /// Creates this module's patterns, so that [`crate::pattern::build_pending`] builds them with
 /// the rules' instead of the first document waiting for them.
 pub(super) fn create_patterns() {
@@ -256,8 +265,10 @@ impl BlockBuilder {
 
 /// Finds a block's non-prose stretches (URLs, template code), words and sentences.
 pub fn segment(block: &mut Block) {
-    for m in NOT_PROSE.find_iter(&block.text) {
-        block.excluded.push(m.range());
+    if may_hold_non_prose(&block.text) {
+        for m in NOT_PROSE.find_iter(&block.text) {
+            block.excluded.push(m.range());
+        }
     }
     block.excluded.sort_by_key(|r| r.start);
     let excluded = &block.excluded;
@@ -339,6 +350,7 @@ enum WordClass {
     Other,
 }
 
+#[inline]
 fn ascii_word_class(b: u8) -> WordClass {
     match b {
         b'a'..=b'z' | b'A'..=b'Z' => WordClass::Letter,
@@ -457,6 +469,26 @@ mod tests {
             assert_eq!(word_ranges(&text), expected, "{text:?}");
         }
         assert_eq!(word_ranges("“Can’t” — café…"), [3..10, 18..23]);
+    }
+
+    /// The byte pre-check never skips a block the pattern would find something in.
+    #[test]
+    fn non_prose_precheck_admits_every_match() {
+        let parts = [
+            "http", "https", "ftp", ":", "//", "/", "www", ".", "w", "{", "}", "{{", "}}", "%",
+            "{%", "%}", "a", "-", " ", "\n", "(", "]", "é",
+        ];
+        let mut matched = 0;
+        for text in crate::document::test_text::random_texts(&parts, 29, 12, 50_000) {
+            if NOT_PROSE.is_match(&text) {
+                matched += 1;
+                assert!(may_hold_non_prose(&text), "{text:?}");
+            }
+        }
+        assert!(matched > 1000, "{matched}");
+        assert!(!may_hold_non_prose(
+            "a plain { sentence } with www and a colon: //"
+        ));
     }
 
     #[test]

@@ -60,6 +60,7 @@ enum Cat {
     Other,
 }
 
+#[inline]
 fn cat(b: u8) -> Cat {
     match b {
         b'\r' => Cat::Cr,
