@@ -364,13 +364,13 @@ fn ascii_word_class(b: u8) -> WordClass {
 }
 
 /// The class of a non-ASCII character common in edited English prose (curly quotes, dashes,
-/// the no-break space, the ellipsis, Latin-1 letters); `None` for any other.
+/// the no-break space, the ellipsis, Latin-1 letters) or standing for inline code (U+FFFC);
+/// `None` for any other.
 fn known_word_class(c: char) -> Option<WordClass> {
     Some(match c {
         '\u{2018}' | '\u{2019}' => WordClass::MidNumLet,
-        '\u{201C}' | '\u{201D}' | '\u{2013}' | '\u{2014}' | '\u{00A0}' | '\u{2026}' => {
-            WordClass::Other
-        }
+        '\u{201C}' | '\u{201D}' | '\u{2013}' | '\u{2014}' | '\u{00A0}' | '\u{2026}'
+        | '\u{FFFC}' => WordClass::Other,
         '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00F6}' | '\u{00F8}'..='\u{00FF}' => {
             WordClass::Letter
         }
@@ -460,6 +460,7 @@ mod tests {
         let parts = [
             "a", "Z", "1", "_", ":", ".", "'", ",", ";", " ", "\n", "-", "can’t", "’", "‘", "“",
             "”", "—", "–", "\u{a0}", "…", "é", "É", "ß", "ÿ", "×", "÷", "café", "1’000", "naïve",
+            "\u{fffc}",
         ];
         for text in crate::document::test_text::random_texts(&parts, 23, 16, 100_000) {
             let expected: Vec<Range<usize>> = text

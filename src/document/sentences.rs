@@ -78,14 +78,16 @@ fn cat(b: u8) -> Cat {
 }
 
 /// The sentence category of a non-ASCII character that edited English prose is full of: curly
-/// quotes, dashes, the no-break space and the Latin-1 letters. `None` for any other (the text
+/// quotes, dashes, the no-break space and the Latin-1 letters, and the placeholder of inline
+/// code. `None` for any other (the text
 /// then goes to unicode-segmentation).
 fn known_cat(c: char) -> Option<Cat> {
     Some(match c {
         '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => Cat::Close,
         '\u{2013}' | '\u{2014}' => Cat::SContinue,
         '\u{00A0}' => Cat::Sp,
-        '\u{2026}' => Cat::Other,
+        // `PLACEHOLDER` (U+FFFC) stands for inline code and images in a block's text.
+        '\u{2026}' | '\u{FFFC}' => Cat::Other,
         '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00DE}' => Cat::Upper,
         '\u{00DF}'..='\u{00F6}' | '\u{00F8}'..='\u{00FF}' => Cat::Lower,
         _ => return None,
@@ -286,9 +288,51 @@ mod tests {
     #[test]
     fn known_non_ascii_pieces_match_uax29() {
         let parts = [
-            "a", "Z", "1", ".", "!", "?", "\"", "'", "(", ")", ",", "-", ":", " ", "\r\n", "\n",
-            "word", "Word", "U.S.", "4.2", ". ", "’", "‘", "“", "”", "—", "–", "\u{a0}", "…", "é",
-            "É", "ß", "ÿ", "À", "Þ", "×", "÷", ".” ", "?’ ", ". “", "—and", "Ça", "ü.",
+            "a",
+            "Z",
+            "1",
+            ".",
+            "!",
+            "?",
+            "\"",
+            "'",
+            "(",
+            ")",
+            ",",
+            "-",
+            ":",
+            " ",
+            "\r\n",
+            "\n",
+            "word",
+            "Word",
+            "U.S.",
+            "4.2",
+            ". ",
+            "’",
+            "‘",
+            "“",
+            "”",
+            "—",
+            "–",
+            "\u{a0}",
+            "…",
+            "é",
+            "É",
+            "ß",
+            "ÿ",
+            "À",
+            "Þ",
+            "×",
+            "÷",
+            ".” ",
+            "?’ ",
+            ". “",
+            "—and",
+            "Ça",
+            "ü.",
+            "\u{fffc}",
+            ". \u{fffc}",
         ];
         for text in crate::document::test_text::random_texts(&parts, 17, 20, 100_000) {
             let expected: Vec<Range<usize>> = text
