@@ -86,6 +86,8 @@ static URL_OR_FILE: LazyLock<Regex> = LazyLock::new(|| {
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, |params: VagueLinkParams| {
+        // Created with the rule, so it is built with the others (`pattern::build_pending`).
+        LazyLock::force(&URL_OR_FILE);
         Ok(VagueLink {
             vague_texts: params.vague_texts.iter().map(|t| normalise(t)).collect(),
             flag_url_text: params.flag_url_text,
