@@ -548,17 +548,6 @@ impl NumberConsistency {
             let Some(sentence) = block.sentence_at(c.range.start) else {
                 continue;
             };
-            if skipped.is_empty() {
-                skipped.resize(block.sentences.len(), None);
-            }
-            let skip = *skipped[sentence].get_or_insert_with(|| {
-                self.skip_sentence
-                    .as_ref()
-                    .is_some_and(|r| r.is_match(&text[block.sentences[sentence].text.clone()]))
-            });
-            if skip {
-                continue;
-            }
             let before = &text[..c.range.start];
             let after = &text[c.range.end..];
             let mut after_np = after;
@@ -570,6 +559,22 @@ impl NumberConsistency {
                 }
             }
             let (np, rest) = self.noun_phrase(after_np);
+            // Without a head noun, only an amount of money can count something (a cost): the
+            // other numbers are dropped before their sentence is searched.
+            if np.is_empty() && !matches!(c.unit, Unit::Money(_)) {
+                continue;
+            }
+            if skipped.is_empty() {
+                skipped.resize(block.sentences.len(), None);
+            }
+            let skip = *skipped[sentence].get_or_insert_with(|| {
+                self.skip_sentence
+                    .as_ref()
+                    .is_some_and(|r| r.is_match(&text[block.sentences[sentence].text.clone()]))
+            });
+            if skip {
+                continue;
+            }
             let window = &before
                 [crate::span::floor_char_boundary(before, before.len().saturating_sub(40))..];
             let costs = self
