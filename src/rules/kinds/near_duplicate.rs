@@ -298,18 +298,23 @@ impl NearDuplicate {
             for (i, word) in block.words[sentence.words.clone()].iter().enumerate() {
                 let text = &block.text[word.text.clone()];
                 let first = text.chars().next().unwrap_or(' ');
+                let fact = want_facts && (first.is_numeric() || (first.is_uppercase() && i > 0));
                 lowercase_into(text, buf);
                 let stop = buf.len() <= self.max_stop_len && self.stop_words.contains(buf.as_str());
-                stem_in_place(buf);
-                let stem = hash(buf);
-                if want_facts && (first.is_numeric() || (first.is_uppercase() && i > 0)) {
-                    terms.facts.insert(stem);
-                }
-                if stop || !text.chars().any(char::is_alphanumeric) {
+                let content = !stop && text.chars().any(char::is_alphanumeric);
+                // Stop words and punctuation are stemmed only when they state a fact.
+                if !content && !fact {
                     continue;
                 }
-                terms.stems.push(stem);
-                terms.sentence_of.push(s);
+                stem_in_place(buf);
+                let stem = hash(buf);
+                if fact {
+                    terms.facts.insert(stem);
+                }
+                if content {
+                    terms.stems.push(stem);
+                    terms.sentence_of.push(s);
+                }
             }
         }
     }
