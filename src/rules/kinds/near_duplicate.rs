@@ -194,8 +194,8 @@ struct Terms {
     buf: String,
 }
 
-/// Keys here are already hashes (or small indices): a multiply-rotate mix is enough, and much
-/// cheaper than SipHash on the hot path of indexing every word of a document.
+/// Keys here are hashes, small indices or short stop words: a multiply-rotate mix is enough,
+/// and much cheaper than SipHash on the hot path of indexing every word of a document.
 #[derive(Default)]
 struct MixHasher(u64);
 
