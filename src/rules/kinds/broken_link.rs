@@ -96,13 +96,21 @@ documented_kind! {
     }
 }
 
-/// `Publisher – Title`: a short name, a dash with spaces, a title starting with a capital.
+/// `Publisher – Title`: a name, a dash with spaces, a title starting with a capital.
+///
+/// The name is short (at most [`MAX_PUBLISHER_CHARS`]): [`publisher_of`] checks the length of
+/// the shortest name the pattern finds, which is the name `{0,48}?` would find when it is short
+/// enough. A bounded repetition of a Unicode class compiles once per repetition: without it the
+/// pattern compiles in half the time, and each item is searched in half the time.
 static PUBLISHER_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     crate::pattern::compile(
-        r"^(?P<publisher>[\p{Lu}\d][^–—:|,\n]{0,48}?)\s+[–—|-]\s+(?P<title>[\p{Lu}\d\x22“‘'].*)$",
+        r"^(?P<publisher>[\p{Lu}\d][^–—:|,\n]*?)\s+[–—|-]\s+(?P<title>[\p{Lu}\d\x22“‘'].*)$",
     )
     .expect("built-in pattern")
 });
+
+/// The longest publisher name of a `Publisher – Title` item, in characters.
+const MAX_PUBLISHER_CHARS: usize = 49;
 
 /// A bibliographic citation ("Lee, G. (2010) …"): complete without a link.
 static CITATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -451,6 +459,9 @@ fn short(text: &str) -> String {
 fn publisher_of(block: &Block) -> Option<&str> {
     let caps = PUBLISHER_TITLE.captures(block.text.trim())?;
     let publisher = caps.name("publisher")?.as_str();
+    if publisher.chars().count() > MAX_PUBLISHER_CHARS {
+        return None;
+    }
     let title = caps.name("title")?.as_str().trim();
     let words: Vec<&str> = publisher.split_whitespace().collect();
     let proper_name = words.len() <= 5
@@ -541,7 +552,10 @@ impl Check for BrokenLink {
             }
         }
         for (_, block) in doc.prose() {
-            let candidate = UNPARSED_LINK_CANDIDATE.is_match(&block.text);
+            // Every form of unparsed link syntax has a bracket and a `(`.
+            let candidate = memchr::memchr2(b'[', b']', block.text.as_bytes()).is_some()
+                && memchr::memchr(b'(', block.text.as_bytes()).is_some()
+                && UNPARSED_LINK_CANDIDATE.is_match(&block.text);
             for m in candidate
                 .then(|| UNPARSED_LINK.find_iter(&block.text))
                 .into_iter()

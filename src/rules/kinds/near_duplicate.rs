@@ -103,7 +103,9 @@ documented_kind! {
     #[derive(Debug)]
     pub struct NearDuplicate {
         mode: Mode,
-        stop_words: HashSet<String>,
+        stop_words: FastSet<String>,
+        /// The length of the longest stop word: longer words are not looked up.
+        max_stop_len: usize,
         containment: f64,
         word_overlap: f64,
         min_words: usize,
@@ -113,9 +115,11 @@ documented_kind! {
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, |p: NearDuplicateParams| {
+        let stop_words: FastSet<String> = p.stop_words.iter().map(|w| w.to_lowercase()).collect();
         Ok(NearDuplicate {
             mode: p.mode,
-            stop_words: p.stop_words.iter().map(|w| w.to_lowercase()).collect(),
+            max_stop_len: stop_words.iter().map(String::len).max().unwrap_or(0),
+            stop_words,
             containment: p.containment,
             word_overlap: p.word_overlap,
             min_words: p.min_words,
@@ -178,16 +182,20 @@ fn stem_in_place(w: &mut String) {
 }
 
 /// The normalised content words of a block (as hashes of their stems: comparing and indexing
-/// numbers allocates nothing), with their sentence.
+/// numbers allocates nothing), with their sentence. One is reused for every block of a
+/// document.
+#[derive(Default)]
 struct Terms {
     stems: Vec<u64>,
     sentence_of: Vec<usize>,
     /// Numbers and capitalised words not at a sentence start: the facts a text states.
     facts: FastSet<u64>,
+    /// Scratch space for lower-casing and stemming a word.
+    buf: String,
 }
 
-/// Keys here are already hashes (or small indices): a multiply-rotate mix is enough, and much
-/// cheaper than SipHash on the hot path of indexing every word of a document.
+/// Keys here are hashes, small indices or short stop words: a multiply-rotate mix is enough,
+/// and much cheaper than SipHash on the hot path of indexing every word of a document.
 #[derive(Default)]
 struct MixHasher(u64);
 
@@ -232,34 +240,83 @@ fn stem_hash(word: &str, buf: &mut String) -> u64 {
 /// apart; they are not extended, which keeps the cost linear on long documents.
 const MAX_POSTINGS: usize = 64;
 
+/// The end of a posting list.
+const NIL: usize = usize::MAX;
+
+/// Posting lists of many keys, kept in one arena as linked lists: most word pairs of a
+/// document occur once, and a `Vec` per key was an allocation per distinct key. A list keeps
+/// the first [`MAX_POSTINGS`] values pushed to it (in no particular order).
+struct Postings<T> {
+    /// Key → (its last node, its length).
+    heads: FastMap<u64, (usize, usize)>,
+    /// (value, previous node of the same key).
+    nodes: Vec<(T, usize)>,
+}
+
+impl<T> Default for Postings<T> {
+    fn default() -> Self {
+        Self {
+            heads: FastMap::default(),
+            nodes: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy> Postings<T> {
+    fn push(&mut self, key: u64, value: T) {
+        let (head, len) = self.heads.entry(key).or_insert((NIL, 0));
+        if *len < MAX_POSTINGS {
+            self.nodes.push((value, *head));
+            *head = self.nodes.len() - 1;
+            *len += 1;
+        }
+    }
+
+    fn contains_key(&self, key: &u64) -> bool {
+        self.heads.contains_key(key)
+    }
+
+    fn get(&self, key: &u64) -> impl Iterator<Item = T> + '_ {
+        let mut at = self.heads.get(key).map_or(NIL, |&(head, _)| head);
+        std::iter::from_fn(move || {
+            let &(value, previous) = self.nodes.get(at)?;
+            at = previous;
+            Some(value)
+        })
+    }
+}
+
 impl NearDuplicate {
-    fn terms(&self, block: &Block) -> Terms {
-        let mut terms = Terms {
-            stems: Vec::with_capacity(block.words.len()),
-            sentence_of: Vec::with_capacity(block.words.len()),
-            facts: FastSet::default(),
-        };
+    /// Fills `terms` with the terms of `block`, replacing what it held.
+    fn terms(&self, block: &Block, terms: &mut Terms) {
+        terms.stems.clear();
+        terms.sentence_of.clear();
+        terms.facts.clear();
+        let buf = &mut terms.buf;
         let want_facts = self.mode == Mode::Faq;
-        let mut buf = String::new();
         for (s, sentence) in block.sentences.iter().enumerate() {
             for (i, word) in block.words[sentence.words.clone()].iter().enumerate() {
                 let text = &block.text[word.text.clone()];
                 let first = text.chars().next().unwrap_or(' ');
-                lowercase_into(text, &mut buf);
-                let stop = self.stop_words.contains(buf.as_str());
-                stem_in_place(&mut buf);
-                let stem = hash(&buf);
-                if want_facts && (first.is_numeric() || (first.is_uppercase() && i > 0)) {
-                    terms.facts.insert(stem);
-                }
-                if stop || !text.chars().any(char::is_alphanumeric) {
+                let fact = want_facts && (first.is_numeric() || (first.is_uppercase() && i > 0));
+                lowercase_into(text, buf);
+                let stop = buf.len() <= self.max_stop_len && self.stop_words.contains(buf.as_str());
+                let content = !stop && text.chars().any(char::is_alphanumeric);
+                // Stop words and punctuation are stemmed only when they state a fact.
+                if !content && !fact {
                     continue;
                 }
-                terms.stems.push(stem);
-                terms.sentence_of.push(s);
+                stem_in_place(buf);
+                let stem = hash(buf);
+                if fact {
+                    terms.facts.insert(stem);
+                }
+                if content {
+                    terms.stems.push(stem);
+                    terms.sentence_of.push(s);
+                }
             }
         }
-        terms
     }
 }
 
@@ -271,7 +328,7 @@ fn pairs(stems: &[u64]) -> impl Iterator<Item = (u64, u64)> + '_ {
 /// Where each stem and word pair occurs in the body: (block, sentence).
 #[derive(Default)]
 struct BodyIndex {
-    words: FastMap<u64, Vec<(usize, usize)>>,
+    words: Postings<(usize, usize)>,
     pairs: FastSet<(u64, u64)>,
     facts: FastSet<u64>,
 }
@@ -301,21 +358,19 @@ impl NearDuplicate {
         }
         let in_faq = |i: usize| faq_block[i];
         let mut body = BodyIndex::default();
+        let mut terms = Terms::default();
         for (i, block) in doc.prose() {
             if in_faq(i) {
                 continue;
             }
-            let terms = self.terms(block);
+            self.terms(block, &mut terms);
             for (&stem, &s) in terms.stems.iter().zip(&terms.sentence_of) {
-                let postings = body.words.entry(stem).or_default();
-                if postings.len() < MAX_POSTINGS {
-                    postings.push((i, s));
-                }
+                body.words.push(stem, (i, s));
             }
             body.pairs.extend(pairs(&terms.stems));
-            body.facts.extend(terms.facts);
+            body.facts.extend(terms.facts.iter().copied());
             // Facts are also words of the body, whatever their case.
-            body.facts.extend(terms.stems);
+            body.facts.extend(terms.stems.iter().copied());
         }
         for faq in &doc.faqs {
             for pair in &faq.pairs {
@@ -323,9 +378,9 @@ impl NearDuplicate {
                 let mut stems = Vec::new();
                 let mut facts = FastSet::default();
                 for b in answer_blocks.clone() {
-                    let terms = self.terms(&doc.blocks[b]);
-                    stems.extend(terms.stems);
-                    facts.extend(terms.facts);
+                    self.terms(&doc.blocks[b], &mut terms);
+                    stems.extend(terms.stems.iter().copied());
+                    facts.extend(terms.facts.iter().copied());
                 }
                 let distinct: FastSet<u64> = stems.iter().copied().collect();
                 if distinct.len() < self.min_words {
@@ -339,7 +394,7 @@ impl NearDuplicate {
                 let containment = contained as f64 / answer_pairs.len().max(1) as f64;
                 let overlap = distinct
                     .iter()
-                    .filter(|w| body.words.contains_key(*w))
+                    .filter(|w| body.words.contains_key(w))
                     .count() as f64
                     / distinct.len() as f64;
                 let new_facts = facts.iter().any(|f| !body.facts.contains(f));
@@ -351,7 +406,7 @@ impl NearDuplicate {
                 let mut seen = FastSet::default();
                 for w in &distinct {
                     seen.clear();
-                    for &at in body.words.get(w).into_iter().flatten() {
+                    for at in body.words.get(w) {
                         if seen.insert(at) {
                             *score.entry(at).or_default() += 1;
                         }
@@ -387,8 +442,15 @@ impl NearDuplicate {
 
     fn check_paragraphs(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         // Shingle → earlier blocks that have it.
-        let mut index: FastMap<u64, Vec<usize>> = FastMap::default();
-        let mut shingle_counts: FastMap<usize, usize> = FastMap::default();
+        let mut index: Postings<usize> = Postings::default();
+        // Distinct shingles of each indexed block.
+        let mut shingle_counts = vec![0usize; doc.blocks.len()];
+        // Shingles shared with each earlier block, and the blocks that share any: one counter
+        // per block, reset after each block, instead of a map built per block.
+        let mut shared = vec![0usize; doc.blocks.len()];
+        let mut sharing: Vec<usize> = Vec::new();
+        let mut terms = Terms::default();
+        let mut shingles: Vec<u64> = Vec::new();
         // Repeats grouped by the passage they repeat, in the order the groups start: a passage
         // pasted a thousand times is one problem, reported once with a count, not a thousand
         // findings.
@@ -408,28 +470,39 @@ impl NearDuplicate {
             {
                 continue;
             }
-            let terms = self.terms(block);
+            self.terms(block, &mut terms);
             if terms.stems.len() < self.min_words {
                 continue;
             }
-            let shingles: FastSet<u64> = terms
-                .stems
-                .windows(3)
-                .map(|w| w[0].rotate_left(1) ^ w[1].rotate_left(17) ^ w[2].rotate_left(31))
-                .collect();
-            let mut shared: FastMap<usize, usize> = FastMap::default();
+            // The distinct shingles, sorted (a set without hashing).
+            shingles.clear();
+            shingles.extend(
+                terms
+                    .stems
+                    .windows(3)
+                    .map(|w| w[0].rotate_left(1) ^ w[1].rotate_left(17) ^ w[2].rotate_left(31)),
+            );
+            shingles.sort_unstable();
+            shingles.dedup();
             for sh in &shingles {
-                for &earlier in index.get(sh).into_iter().flatten() {
-                    *shared.entry(earlier).or_default() += 1;
+                for earlier in index.get(sh) {
+                    if shared[earlier] == 0 {
+                        sharing.push(earlier);
+                    }
+                    shared[earlier] += 1;
                 }
             }
-            let best = shared
+            let best = sharing
                 .iter()
-                .map(|(&e, &n)| {
-                    let union = shingles.len() + shingle_counts[&e] - n;
+                .map(|&e| {
+                    let n = shared[e];
+                    let union = shingles.len() + shingle_counts[e] - n;
                     (e, n as f64 / union.max(1) as f64)
                 })
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            for e in sharing.drain(..) {
+                shared[e] = 0;
+            }
             if let Some((earlier, jaccard)) = best
                 && jaccard >= self.containment
             {
@@ -440,12 +513,9 @@ impl NearDuplicate {
                 groups[group].1.push((i, jaccard));
                 continue;
             }
-            shingle_counts.insert(i, shingles.len());
-            for sh in shingles {
-                let postings = index.entry(sh).or_default();
-                if postings.len() < MAX_POSTINGS {
-                    postings.push(i);
-                }
+            shingle_counts[i] = shingles.len();
+            for &sh in &shingles {
+                index.push(sh, i);
             }
         }
         for (earlier, repeats) in groups {
@@ -528,7 +598,22 @@ fn answer_text_span(doc: &Document<'_>, blocks: std::ops::Range<usize>) -> Optio
 
 #[cfg(test)]
 mod tests {
-    use super::stem;
+    use super::{MAX_POSTINGS, Postings, stem};
+
+    #[test]
+    fn postings_keep_the_first_values_of_each_key() {
+        let mut postings = Postings::default();
+        for i in 0..MAX_POSTINGS + 10 {
+            postings.push(7, i);
+        }
+        postings.push(9, 100);
+        let mut seven: Vec<usize> = postings.get(&7).collect();
+        seven.sort_unstable();
+        assert_eq!(seven, (0..MAX_POSTINGS).collect::<Vec<_>>());
+        assert_eq!(postings.get(&9).collect::<Vec<_>>(), vec![100]);
+        assert_eq!(postings.get(&8).count(), 0);
+        assert!(postings.contains_key(&9) && !postings.contains_key(&8));
+    }
 
     #[test]
     fn stems_meet() {

@@ -306,9 +306,11 @@ struct Candidate {
 }
 
 impl NumberConsistency {
-    fn candidates(&self, text: &str) -> Vec<Candidate> {
+    /// Numbers written with digits (only searched for where `has_digit`) and spelled out.
+    fn candidates(&self, text: &str, has_digit: bool) -> Vec<Candidate> {
         let mut out = Vec::new();
-        for caps in self.quantity.captures_iter(text) {
+        let digit_matches = has_digit.then(|| self.quantity.captures_iter(text));
+        for caps in digit_matches.into_iter().flatten() {
             let whole = caps.get(0).expect("match");
             let num = caps.name("num").expect("num");
             let Ok(mut value) = num.as_str().replace(',', "").parse::<f64>() else {
@@ -421,7 +423,7 @@ impl NumberConsistency {
         {
             return false;
         }
-        if self.range_after.is_match(after) || self.range_before.is_match(before) {
+        if self.range_after.is_match(after) || self.ends_range(before) {
             return false;
         }
         // "29 April", "April 29": a date, not a count.
@@ -458,6 +460,23 @@ impl NumberConsistency {
             }
         }
         true
+    }
+
+    /// Whether `before` ends with the first number of a range ("2,100 to", "10–"). The
+    /// pattern is searched only when the text ends with one of its separators, as it must: a
+    /// search of everything before each number was quadratic in a paragraph's length.
+    fn ends_range(&self, before: &str) -> bool {
+        let trimmed = before.trim_end().as_bytes();
+        let ends_with_word = |word: &[u8]| {
+            trimmed.len() >= word.len()
+                && trimmed[trimmed.len() - word.len()..].eq_ignore_ascii_case(word)
+        };
+        let separator = ["-", "–", "—"]
+            .iter()
+            .any(|dash| trimmed.ends_with(dash.as_bytes()))
+            || ends_with_word(b"to")
+            || ends_with_word(b"and");
+        separator && self.range_before.is_match(before)
     }
 
     /// The noun phrase after a number: its words up to the first function word.
@@ -512,11 +531,13 @@ impl NumberConsistency {
     fn statements(&self, doc: &Document<'_>, index: usize, out: &mut Vec<Statement>) {
         let block = &doc.blocks[index];
         let text = &block.text;
-        if !text.bytes().any(|b| b.is_ascii_digit()) && self.spelled.is_none() {
+        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        if !has_digit && self.spelled.is_none() {
             return;
         }
-        let mut skipped: Option<Vec<bool>> = None;
-        for c in self.candidates(text) {
+        // Whether each sentence is skipped, looked up when a number of it is first met.
+        let mut skipped: Vec<Option<bool>> = Vec::new();
+        for c in self.candidates(text, has_digit) {
             // A speaker's figures are theirs: quoted words are not the writer's statements.
             if block.is_excluded(&c.range)
                 || doc.in_quotation(index, c.range.clone())
@@ -527,20 +548,6 @@ impl NumberConsistency {
             let Some(sentence) = block.sentence_at(c.range.start) else {
                 continue;
             };
-            let skipped = skipped.get_or_insert_with(|| {
-                block
-                    .sentences
-                    .iter()
-                    .map(|s| {
-                        self.skip_sentence
-                            .as_ref()
-                            .is_some_and(|r| r.is_match(&text[s.text.clone()]))
-                    })
-                    .collect()
-            });
-            if skipped[sentence] {
-                continue;
-            }
             let before = &text[..c.range.start];
             let after = &text[c.range.end..];
             let mut after_np = after;
@@ -552,6 +559,22 @@ impl NumberConsistency {
                 }
             }
             let (np, rest) = self.noun_phrase(after_np);
+            // Without a head noun, only an amount of money can count something (a cost): the
+            // other numbers are dropped before their sentence is searched.
+            if np.is_empty() && !matches!(c.unit, Unit::Money(_)) {
+                continue;
+            }
+            if skipped.is_empty() {
+                skipped.resize(block.sentences.len(), None);
+            }
+            let skip = *skipped[sentence].get_or_insert_with(|| {
+                self.skip_sentence
+                    .as_ref()
+                    .is_some_and(|r| r.is_match(&text[block.sentences[sentence].text.clone()]))
+            });
+            if skip {
+                continue;
+            }
             let window = &before
                 [crate::span::floor_char_boundary(before, before.len().saturating_sub(40))..];
             let costs = self

@@ -140,6 +140,11 @@ impl TimeAnchor {
     fn anchors(&self, block: &Block) -> Vec<Anchor> {
         let text = &block.text;
         let mut out = Vec::new();
+        // Both patterns end with a year: text without a digit holds no anchor.
+        let has_digit = |t: &str| t.bytes().any(|b| b.is_ascii_digit());
+        if !has_digit(text) {
+            return out;
+        }
         let mut push = |caps: &crate::pattern::Captures<'_>, range: Range<usize>| {
             let Ok(year) = caps["year"].parse::<i16>() else {
                 return;
@@ -158,6 +163,9 @@ impl TimeAnchor {
         }
         for sentence in &block.sentences {
             let body = &text[sentence.text.clone()];
+            if !has_digit(body) {
+                continue;
+            }
             let Some(caps) = self.year_lead.captures(body) else {
                 continue;
             };
