@@ -176,6 +176,11 @@ const MISSPELT_SCHEMES: &[&str] = &[
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, |params: BrokenLinkParams| {
+        // Created with the rule, so they are built with the others (`pattern::build_pending`);
+        // `UNPARSED_LINK` stays lazy: only a candidate block needs it.
+        for pattern in [&PUBLISHER_TITLE, &CITATION, &UNPARSED_LINK_CANDIDATE] {
+            LazyLock::force(pattern);
+        }
         let suffixes: Vec<String> = params
             .domain_suffixes
             .iter()
