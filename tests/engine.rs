@@ -123,3 +123,32 @@ fn explain_is_the_cli_text() {
     assert!(text.contains("Examples:"));
     assert_eq!(engine.explain("no-such-rule"), None);
 }
+
+#[test]
+fn a_pattern_too_large_to_build_is_a_warning_and_never_matches() {
+    // Parsing accepts it; only building its automata (after loading) finds it too large.
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(
+        dir.path().join("huge.toml"),
+        concat!(
+            "id = \"huge-pattern\"\nkind = \"phrase\"\nseverity = \"warning\"\nmessage = \"m\"\n",
+            "description = \"d\"\n",
+            "[params]\npatterns = ['(?:\\w{100}){100}']\n",
+        ),
+    )
+    .expect("write rule");
+    let mut options = EngineOptions::discover(dir.path());
+    options.config = ConfigSource::Ignore(dir.path().to_path_buf());
+    options.rule_dirs = vec![dir.path().to_path_buf()];
+    let engine = Engine::new(&options).expect("the other rules still run");
+    assert_eq!(engine.warnings.len(), 1, "{:?}", engine.warnings);
+    assert_eq!(
+        engine.warnings[0],
+        "a pattern could not be compiled and never matches (Compiled regex exceeds size limit \
+         of 10485760 bytes.): (?i)(?m:(?:(?:\\w{100}){100}))"
+    );
+    let found = engine.lint_text(&"word ".repeat(3000), Format::Markdown, None);
+    assert!(found.iter().all(|d| &*d.rule != "huge-pattern"));
+    let found = engine.lint_text("It was the the best.\n", Format::Markdown, None);
+    assert_eq!(found.len(), 1, "the built-in rules run: {found:?}");
+}
