@@ -618,3 +618,32 @@ impl Check for BrokenLink {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_PUBLISHER_CHARS, publisher_of};
+    use crate::document::{BlockKind, Document};
+    use crate::source::Format;
+
+    #[test]
+    fn publisher_names_have_at_most_49_characters() {
+        for (chars, accepted) in [
+            (MAX_PUBLISHER_CHARS, true),
+            (MAX_PUBLISHER_CHARS + 1, false),
+        ] {
+            let name = format!("É{}", "b".repeat(chars - 1));
+            let source = format!("- {name} – North Korean Troops Deserting in Ukraine\n");
+            let doc = Document::parse(&source, Format::Markdown);
+            let item = doc
+                .blocks
+                .iter()
+                .find(|b| b.kind == BlockKind::ListItem)
+                .expect("a list item");
+            assert_eq!(
+                publisher_of(item),
+                accepted.then_some(name.as_str()),
+                "{chars}"
+            );
+        }
+    }
+}

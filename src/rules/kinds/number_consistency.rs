@@ -853,7 +853,36 @@ impl Check for NumberConsistency {
 
 #[cfg(test)]
 mod tests {
-    use super::half_step;
+    use super::{NumberConsistency, half_step};
+    use crate::rules::Origin;
+
+    #[test]
+    fn ranges_are_searched_for_only_after_a_separator() {
+        let rule = super::build(
+            include_str!("../../../rules/inconsistent-number.toml"),
+            Origin::Builtin("inconsistent-number.toml"),
+        )
+        .expect("built-in rule");
+        let rule = rule
+            .check
+            .as_any()
+            .downcast_ref::<NumberConsistency>()
+            .expect("a number-consistency rule");
+        for (before, range) in [
+            ("Between 10,000 and ", true),
+            ("rose from 2,100 TO", true),
+            ("10–", true),
+            ("2.5 million - \u{a0}", true),
+            ("5% and", true),
+            ("In 2019, about ", false),
+            ("costs $5 million and the ", false),
+            ("Chapter 5 band", false),
+            ("", false),
+        ] {
+            assert_eq!(rule.ends_range(before), range, "{before:?}");
+            assert_eq!(rule.range_before.is_match(before), range, "{before:?}");
+        }
+    }
 
     #[test]
     fn round_numbers_stand_for_a_range() {
