@@ -314,24 +314,18 @@ fn word_ranges(text: &str) -> Vec<Range<usize>> {
             text.len(),
         );
     }
-    let mut classes = Vec::with_capacity(text.len());
-    let mut starts = Vec::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        let class = if c.is_ascii() {
-            Some(ascii_word_class(c as u8))
-        } else {
-            known_word_class(c)
-        };
-        let Some(class) = class else {
-            return text
-                .unicode_word_indices()
-                .map(|(i, w)| i..i + w.len())
-                .collect();
-        };
-        classes.push(class);
-        starts.push(i);
+    match super::char_classes::classify(text, ascii_word_class, known_word_class) {
+        Some(chars) => words_of(
+            chars.classes.len(),
+            |i| chars.classes[i],
+            |i| chars.starts[i],
+            text.len(),
+        ),
+        None => text
+            .unicode_word_indices()
+            .map(|(i, w)| i..i + w.len())
+            .collect(),
     }
-    words_of(classes.len(), |i| classes[i], |i| starts[i], text.len())
 }
 
 /// UAX #29 word-break classes, as far as the fast path needs them.
@@ -433,6 +427,12 @@ mod tests {
     use super::*;
     use crate::source::Format;
 
+    fn unicode_words(text: &str) -> Vec<Range<usize>> {
+        text.unicode_word_indices()
+            .map(|(i, w)| i..i + w.len())
+            .collect()
+    }
+
     /// The ASCII path finds exactly unicode-segmentation's words, on random text made of every
     /// ASCII word-break category.
     #[test]
@@ -441,13 +441,14 @@ mod tests {
             "a", "Z", "1", "_", ":", ".", "'", ",", ";", "\"", " ", "  ", "\t", "\r\n", "\n",
             "\x0b", "-", "#", "can't", "e.g.", "1,000.5", "a_b", "x1", "__", "/", "@", "$",
         ];
-        for text in crate::document::test_text::random_texts(&parts, 5, 16, 100_000) {
-            let expected: Vec<Range<usize>> = text
-                .unicode_word_indices()
-                .map(|(i, w)| i..i + w.len())
-                .collect();
-            assert_eq!(word_ranges(&text), expected, "{text:?}");
-        }
+        crate::document::test_text::assert_same_as_reference(
+            &parts,
+            5,
+            16,
+            100_000,
+            word_ranges,
+            unicode_words,
+        );
         assert_eq!(
             word_ranges("can't see 1,000.5 e.g. a_b"),
             [0..5, 6..9, 10..17, 18..21, 23..26]
@@ -462,13 +463,14 @@ mod tests {
             "”", "—", "–", "\u{a0}", "…", "é", "É", "ß", "ÿ", "×", "÷", "café", "1’000", "naïve",
             "\u{fffc}",
         ];
-        for text in crate::document::test_text::random_texts(&parts, 23, 16, 100_000) {
-            let expected: Vec<Range<usize>> = text
-                .unicode_word_indices()
-                .map(|(i, w)| i..i + w.len())
-                .collect();
-            assert_eq!(word_ranges(&text), expected, "{text:?}");
-        }
+        crate::document::test_text::assert_same_as_reference(
+            &parts,
+            23,
+            16,
+            100_000,
+            word_ranges,
+            unicode_words,
+        );
         assert_eq!(word_ranges("“Can’t” — café…"), [3..10, 18..23]);
     }
 

@@ -10,6 +10,7 @@
 //! takes any range of that text back to exact byte spans of the original file.
 
 mod builder;
+mod char_classes;
 pub mod dates;
 mod html;
 pub mod html_scope;

@@ -103,17 +103,13 @@ fn fast_pieces(text: &str) -> Option<Vec<Range<usize>>> {
         let bytes = text.as_bytes();
         return Some(pieces(bytes.len(), |i| cat(bytes[i]), |i| i, text.len()));
     }
-    let mut cats = Vec::with_capacity(text.len());
-    let mut starts = Vec::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        cats.push(if c.is_ascii() {
-            cat(c as u8)
-        } else {
-            known_cat(c)?
-        });
-        starts.push(i);
-    }
-    Some(pieces(cats.len(), |i| cats[i], |i| starts[i], text.len()))
+    let chars = super::char_classes::classify(text, cat, known_cat)?;
+    Some(pieces(
+        chars.classes.len(),
+        |i| chars.classes[i],
+        |i| chars.starts[i],
+        text.len(),
+    ))
 }
 
 /// The pieces of a text of `n` characters, the `i`th of category `cat_of(i)` starting at byte
@@ -261,6 +257,12 @@ mod tests {
         );
     }
 
+    fn uax29_pieces(text: &str) -> Vec<Range<usize>> {
+        text.split_sentence_bound_indices()
+            .map(|(s, p)| s..s + p.len())
+            .collect()
+    }
+
     /// The ASCII fast path cuts exactly where unicode-segmentation does, on random text made
     /// of every ASCII sentence category.
     #[test]
@@ -270,13 +272,14 @@ mod tests {
             ";", " ", "\t", "\r", "\n", "\r\n", "\x0b", "\x0c", "#", "*", "word", "Word", "U.S.",
             "e.g.", "4.2", "...", ". ", ".) ", "?\" ", "  ", "_", "/",
         ];
-        for text in crate::document::test_text::random_texts(&parts, 11, 20, 100_000) {
-            let expected: Vec<Range<usize>> = text
-                .split_sentence_bound_indices()
-                .map(|(s, p)| s..s + p.len())
-                .collect();
-            assert_eq!(fast_pieces(&text), Some(expected), "{text:?}");
-        }
+        crate::document::test_text::assert_same_as_reference(
+            &parts,
+            11,
+            20,
+            100_000,
+            fast_pieces,
+            |text| Some(uax29_pieces(text)),
+        );
         assert_eq!(
             fast_pieces("Go. Now?! Yes\r\nno"),
             Some(vec![0..4, 4..10, 10..15, 15..17])
@@ -323,8 +326,6 @@ mod tests {
             "ÿ",
             "À",
             "Þ",
-            "×",
-            "÷",
             ".” ",
             "?’ ",
             ". “",
@@ -334,17 +335,16 @@ mod tests {
             "\u{fffc}",
             ". \u{fffc}",
         ];
-        for text in crate::document::test_text::random_texts(&parts, 17, 20, 100_000) {
-            let expected: Vec<Range<usize>> = text
-                .split_sentence_bound_indices()
-                .map(|(s, p)| s..s + p.len())
-                .collect();
-            match fast_pieces(&text) {
-                Some(pieces) => assert_eq!(pieces, expected, "{text:?}"),
-                // Only `×` and `÷` (Latin-1 symbols) are left to unicode-segmentation here.
-                None => assert!(text.contains(['×', '÷']), "{text:?}"),
-            }
-        }
+        crate::document::test_text::assert_same_as_reference(
+            &parts,
+            17,
+            20,
+            100_000,
+            fast_pieces,
+            |text| Some(uax29_pieces(text)),
+        );
+        // Any other character is left to unicode-segmentation.
+        assert_eq!(fast_pieces("a × b. ÷ C"), None);
         assert_eq!(
             fast_pieces("“Go.” Now — é? Yes"),
             Some(vec![0..10, 10..22, 22..25])

@@ -20,3 +20,18 @@ pub(crate) fn random_texts<'p>(
         (0..len).map(|_| parts[next() % parts.len()]).collect()
     })
 }
+
+/// Checks `fast` against `reference` (unicode-segmentation) on `count` random texts of
+/// `parts`, reproducibly from `seed`.
+pub(crate) fn assert_same_as_reference<T: PartialEq + std::fmt::Debug>(
+    parts: &[&str],
+    seed: u64,
+    max_parts: usize,
+    count: usize,
+    fast: impl Fn(&str) -> T,
+    reference: impl Fn(&str) -> T,
+) {
+    for text in random_texts(parts, seed, max_parts, count) {
+        assert_eq!(fast(&text), reference(&text), "{text:?}");
+    }
+}
