@@ -133,8 +133,8 @@ struct Lazy {
     /// Its first characters, to name it if it fails to build.
     head: Box<str>,
     source: Mutex<Option<Source>>,
-    /// `Err` when the automata exceed the size limit: the pattern then never matches, and
-    /// [`build_pending`] reports it.
+    /// `Err` when the automata exceed the size limit (or a trusted pattern does not parse):
+    /// the pattern then never matches, and [`build_pending`] reports it.
     built: OnceLock<Result<meta::Regex, Error>>,
 }
 
@@ -213,7 +213,8 @@ fn register(lazy: &Arc<Lazy>) {
     }
 }
 
-/// A pattern whose automata could not be built (too large): it never matches.
+/// A pattern whose automata could not be built (too large, or a built-in pattern that does not
+/// parse, which `tests/builtin_patterns.rs` rules out): it never matches.
 #[derive(Clone, Debug)]
 pub struct BuildFailure {
     /// The pattern, cut to its first 80 characters.
