@@ -175,8 +175,11 @@ impl Engine {
         // Only now, with the rules chosen, are their patterns built: all at once, in parallel.
         let mut warnings = vale.warnings;
         for failure in crate::pattern::build_pending() {
+            let rule = failure
+                .rule
+                .map_or(String::new(), |id| format!("rule `{id}`: "));
             warnings.push(format!(
-                "a pattern could not be compiled and never matches ({}): {}",
+                "{rule}a pattern could not be compiled and never matches ({}): {}",
                 failure.error, failure.pattern
             ));
         }

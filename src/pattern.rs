@@ -132,6 +132,8 @@ struct Lazy {
     size: usize,
     /// Its first characters, to name it if it fails to build.
     head: Box<str>,
+    /// The rule that created it (see [`owned_by`]), to name in the same case.
+    owner: Option<Arc<str>>,
     source: Mutex<Option<Source>>,
     /// `Err` when the automata exceed the size limit (or a trusted pattern does not parse):
     /// the pattern then never matches, and [`build_pending`] reports it.
@@ -172,6 +174,21 @@ impl std::fmt::Debug for Regex {
 thread_local! {
     /// Set while the built-in rules load (see [`trusted`]).
     static TRUSTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The rule whose patterns are being created (see [`owned_by`]).
+    static OWNER: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `load` with the patterns it creates owned by the rule `id`: a pattern that cannot be
+/// built is reported with the rule's name.
+pub fn owned_by<T>(id: &str, load: impl FnOnce() -> T) -> T {
+    struct Reset(Option<Arc<str>>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            OWNER.set(self.0.take());
+        }
+    }
+    let _reset = Reset(OWNER.replace(Some(id.into())));
+    load()
 }
 
 /// Runs `load` with the patterns it creates taken as valid, unparsed until they are built:
@@ -217,6 +234,8 @@ fn register(lazy: &Arc<Lazy>) {
 /// parse, which `tests/builtin_patterns.rs` rules out): it never matches.
 #[derive(Clone, Debug)]
 pub struct BuildFailure {
+    /// The rule it belongs to, when it was created while a rule loaded.
+    pub rule: Option<String>,
     /// The pattern, cut to its first 80 characters.
     pub pattern: String,
     pub error: Error,
@@ -241,6 +260,7 @@ pub fn build_pending() -> Vec<BuildFailure> {
         .filter_map(|lazy| {
             let error = lazy.engine().err()?.clone();
             Some(BuildFailure {
+                rule: lazy.owner.as_deref().map(str::to_string),
                 pattern: lazy.head.to_string(),
                 error,
             })
@@ -281,6 +301,7 @@ impl Regex {
         let lazy = Arc::new(Lazy {
             size: pattern.len(),
             head: pattern.chars().take(80).collect(),
+            owner: OWNER.with_borrow(Clone::clone),
             source: Mutex::new(Some(source)),
             built: OnceLock::new(),
         });

@@ -144,8 +144,8 @@ fn a_pattern_too_large_to_build_is_a_warning_and_never_matches() {
     assert_eq!(engine.warnings.len(), 1, "{:?}", engine.warnings);
     assert_eq!(
         engine.warnings[0],
-        "a pattern could not be compiled and never matches (Compiled regex exceeds size limit \
-         of 10485760 bytes.): (?i)(?m:(?:(?:\\w{100}){100}))"
+        "rule `huge-pattern`: a pattern could not be compiled and never matches (Compiled \
+         regex exceeds size limit of 10485760 bytes.): (?i)(?m:(?:(?:\\w{100}){100}))"
     );
     let found = engine.lint_text(&"word ".repeat(3000), Format::Markdown, None);
     assert!(found.iter().all(|d| &*d.rule != "huge-pattern"));

@@ -146,7 +146,8 @@ where
     C: super::Check,
 {
     let (meta, params) = parse_rule::<P>(text, &origin)?;
-    let check = make(params).map_err(|e| RuleError::new(&origin, text, e.span, e.message))?;
+    let check = crate::pattern::owned_by(&meta.id, || make(params))
+        .map_err(|e| RuleError::new(&origin, text, e.span, e.message))?;
     Ok(Rule {
         meta,
         check: Box::new(check),

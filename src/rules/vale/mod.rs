@@ -352,7 +352,7 @@ pub fn load(ini_path: &Path) -> Result<ValeSetup, ValeError> {
     use rayon::prelude::*;
     let built: Vec<Result<(Rule, Option<usize>), Problem>> = sources
         .par_iter()
-        .map(|(id, path)| load_rule(id, path, &accept))
+        .map(|(id, path)| crate::pattern::owned_by(id, || load_rule(id, path, &accept)))
         .collect();
     let mut limits = HashMap::new();
     for result in built {
