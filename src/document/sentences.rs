@@ -19,28 +19,33 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// Splits `text` into trimmed sentence ranges.
 pub fn split(text: &str) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
-    let mut glue_next = false;
-    let pieces: Vec<Range<usize>> = fast_pieces(text).unwrap_or_else(|| {
+    let mut pieces: Vec<Range<usize>> = fast_pieces(text).unwrap_or_else(|| {
         text.split_sentence_bound_indices()
             .map(|(start, piece)| start..start + piece.len())
             .collect()
     });
-    for Range { start, end } in pieces {
-        match out.last_mut() {
-            Some(last) if glue_next => last.end = end,
-            _ => out.push(start..end),
+    // Glue and trim in place: one vector per block, however many sentences it holds.
+    let mut kept = 0;
+    let mut glue_next = false;
+    for i in 0..pieces.len() {
+        let piece = pieces[i].clone();
+        if glue_next {
+            pieces[kept - 1].end = piece.end;
+        } else {
+            pieces[kept] = piece;
+            kept += 1;
         }
-        glue_next = ends_with_abbreviation(&text[out.last().expect("pushed").clone()]);
+        glue_next = ends_with_abbreviation(&text[pieces[kept - 1].clone()]);
     }
-    out.into_iter()
-        .filter_map(|r| {
-            let piece = &text[r.clone()];
-            let lead = piece.len() - piece.trim_start().len();
-            let trimmed = piece.trim();
-            (!trimmed.is_empty()).then(|| r.start + lead..r.start + lead + trimmed.len())
-        })
-        .collect()
+    pieces.truncate(kept);
+    pieces.retain_mut(|r| {
+        let piece = &text[r.clone()];
+        let lead = piece.len() - piece.trim_start().len();
+        let trimmed = piece.trim();
+        *r = r.start + lead..r.start + lead + trimmed.len();
+        !trimmed.is_empty()
+    });
+    pieces
 }
 
 /// UAX #29's sentence categories of the characters the fast path knows (none of them is
@@ -230,6 +235,12 @@ fn ends_with_abbreviation(sentence: &str) -> bool {
         && c.is_uppercase()
     {
         return true;
+    }
+    // The list is lower-case ASCII: an ASCII word is compared without lower-casing a copy.
+    if last_word.is_ascii() {
+        return ABBREVIATIONS
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(last_word));
     }
     let lower = last_word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
