@@ -171,38 +171,47 @@ impl std::fmt::Debug for Regex {
     }
 }
 
+/// What the rule being loaded on this thread says about the patterns it creates.
+#[derive(Clone, Default)]
+struct LoadContext {
+    /// Built-in: taken as valid, unparsed until built (see [`trusted`]).
+    trusted: bool,
+    /// The rule's id, to name if a pattern fails to build (see [`owned_by`]).
+    owner: Option<Arc<str>>,
+}
+
 thread_local! {
-    /// Set while the built-in rules load (see [`trusted`]).
-    static TRUSTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// The rule whose patterns are being created (see [`owned_by`]).
-    static OWNER: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+    static LOAD_CONTEXT: std::cell::RefCell<LoadContext> =
+        std::cell::RefCell::new(LoadContext::default());
+}
+
+/// Runs `load` with this thread's context changed by `change`, and restores it after.
+fn with_context<T>(change: impl FnOnce(&mut LoadContext), load: impl FnOnce() -> T) -> T {
+    struct Restore(LoadContext);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            LOAD_CONTEXT.set(std::mem::take(&mut self.0));
+        }
+    }
+    let _restore = Restore(LOAD_CONTEXT.with_borrow_mut(|context| {
+        let previous = context.clone();
+        change(context);
+        previous
+    }));
+    load()
 }
 
 /// Runs `load` with the patterns it creates owned by the rule `id`: a pattern that cannot be
 /// built is reported with the rule's name.
 pub fn owned_by<T>(id: &str, load: impl FnOnce() -> T) -> T {
-    struct Reset(Option<Arc<str>>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            OWNER.set(self.0.take());
-        }
-    }
-    let _reset = Reset(OWNER.replace(Some(id.into())));
-    load()
+    with_context(|context| context.owner = Some(id.into()), load)
 }
 
 /// Runs `load` with the patterns it creates taken as valid, unparsed until they are built:
 /// for the built-in rules, whose patterns the tests build (`tests/builtin_patterns.rs`), so
 /// that a run parses only the patterns of the rules it keeps, in parallel with the others.
 pub fn trusted<T>(load: impl FnOnce() -> T) -> T {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            TRUSTED.set(self.0);
-        }
-    }
-    let _reset = Reset(TRUSTED.replace(true));
-    load()
+    with_context(|context| context.trusted = true, load)
 }
 
 /// Patterns created and not built yet. Weak, so that the patterns of rules a run drops are
@@ -288,7 +297,8 @@ impl Regex {
     /// crate's default limits. The pattern is checked now; its automata are built later (see
     /// the module's documentation).
     pub fn new(pattern: &str) -> Result<Regex, Error> {
-        let source = if TRUSTED.get() {
+        let context = LOAD_CONTEXT.with_borrow(LoadContext::clone);
+        let source = if context.trusted {
             Source::Trusted(pattern.into())
         } else {
             Source::Parsed(
@@ -301,7 +311,7 @@ impl Regex {
         let lazy = Arc::new(Lazy {
             size: pattern.len(),
             head: pattern.chars().take(80).collect(),
-            owner: OWNER.with_borrow(Clone::clone),
+            owner: context.owner,
             source: Mutex::new(Some(source)),
             built: OnceLock::new(),
         });

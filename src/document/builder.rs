@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use crate::pattern::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::char_classes::{Ascii, CharClasses, Mixed};
 use super::sentences;
 use super::{Block, BlockKind, ListRef, PLACEHOLDER, Sentence, Word};
 use crate::span::Span;
@@ -307,25 +308,22 @@ pub fn segment(block: &mut Block) {
 fn word_ranges(text: &str) -> Vec<Range<usize>> {
     if text.is_ascii() {
         let bytes = text.as_bytes();
-        return words_of(
-            bytes.len(),
-            |i| ascii_word_class(bytes[i]),
-            |i| i,
-            text.len(),
-        );
+        return words_of(&Ascii {
+            bytes,
+            class: ascii_word_class,
+        });
     }
-    match super::char_classes::classify(text, ascii_word_class, known_word_class) {
-        Some(chars) => words_of(
-            chars.classes.len(),
-            |i| chars.classes[i],
-            |i| chars.starts[i],
-            text.len(),
-        ),
-        None => text
-            .unicode_word_indices()
-            .map(|(i, w)| i..i + w.len())
-            .collect(),
+    match Mixed::new(text, ascii_word_class, known_word_class) {
+        Some(chars) => words_of(&chars),
+        None => uax29_words(text),
     }
+}
+
+/// The words of any text, as unicode-segmentation finds them.
+fn uax29_words(text: &str) -> Vec<Range<usize>> {
+    text.unicode_word_indices()
+        .map(|(i, w)| i..i + w.len())
+        .collect()
 }
 
 /// UAX #29 word-break classes, as far as the fast path needs them.
@@ -372,15 +370,10 @@ fn known_word_class(c: char) -> Option<WordClass> {
     })
 }
 
-/// The words of a text of `n` characters, the `i`th of class `class_of(i)` starting at byte
-/// `start_of(i)`; `len` is the text's length in bytes.
-fn words_of(
-    n: usize,
-    class_of: impl Fn(usize) -> WordClass,
-    start_of: impl Fn(usize) -> usize,
-    len: usize,
-) -> Vec<Range<usize>> {
-    let class = |i: usize| (i < n).then(|| class_of(i));
+/// The words of a text read as word-break classes.
+fn words_of(chars: &impl CharClasses<WordClass>) -> Vec<Range<usize>> {
+    let n = chars.len();
+    let class = |i: usize| chars.class(i);
     let letter = |i: usize| class(i) == Some(WordClass::Letter);
     let digit = |i: usize| class(i) == Some(WordClass::Digit);
     let joins = |i: usize| {
@@ -389,7 +382,6 @@ fn words_of(
             Some(WordClass::Letter | WordClass::Digit | WordClass::Underscore)
         )
     };
-    let byte = |i: usize| if i < n { start_of(i) } else { len };
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
@@ -415,7 +407,7 @@ fn words_of(
             }
         }
         if (start..j).any(|k| letter(k) || digit(k)) {
-            out.push(byte(start)..byte(j));
+            out.push(chars.start(start)..chars.start(j));
         }
         i = j;
     }
@@ -426,12 +418,6 @@ fn words_of(
 mod tests {
     use super::*;
     use crate::source::Format;
-
-    fn unicode_words(text: &str) -> Vec<Range<usize>> {
-        text.unicode_word_indices()
-            .map(|(i, w)| i..i + w.len())
-            .collect()
-    }
 
     /// The ASCII path finds exactly unicode-segmentation's words, on random text made of every
     /// ASCII word-break category.
@@ -447,7 +433,7 @@ mod tests {
             16,
             100_000,
             word_ranges,
-            unicode_words,
+            uax29_words,
         );
         assert_eq!(
             word_ranges("can't see 1,000.5 e.g. a_b"),
@@ -469,7 +455,7 @@ mod tests {
             16,
             100_000,
             word_ranges,
-            unicode_words,
+            uax29_words,
         );
         assert_eq!(word_ranges("“Can’t” — café…"), [3..10, 18..23]);
     }

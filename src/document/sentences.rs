@@ -8,6 +8,8 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::char_classes::{Ascii, CharClasses, Mixed};
+
 /// Lower-cased abbreviations, without their final period, after which a sentence does not end.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "vs", "etc", "e.g", "i.e", "cf",
@@ -19,11 +21,7 @@ const ABBREVIATIONS: &[&str] = &[
 
 /// Splits `text` into trimmed sentence ranges.
 pub fn split(text: &str) -> Vec<Range<usize>> {
-    let mut pieces: Vec<Range<usize>> = fast_pieces(text).unwrap_or_else(|| {
-        text.split_sentence_bound_indices()
-            .map(|(start, piece)| start..start + piece.len())
-            .collect()
-    });
+    let mut pieces = fast_pieces(text).unwrap_or_else(|| uax29_pieces(text));
     // Glue and trim in place: one vector per block, however many sentences it holds.
     let mut kept = 0;
     let mut glue_next = false;
@@ -82,10 +80,16 @@ fn cat(b: u8) -> Cat {
     }
 }
 
+/// The sentence pieces of any text, as unicode-segmentation cuts them.
+fn uax29_pieces(text: &str) -> Vec<Range<usize>> {
+    text.split_sentence_bound_indices()
+        .map(|(start, piece)| start..start + piece.len())
+        .collect()
+}
+
 /// The sentence category of a non-ASCII character that edited English prose is full of: curly
 /// quotes, dashes, the no-break space and the Latin-1 letters, and the placeholder of inline
-/// code. `None` for any other (the text
-/// then goes to unicode-segmentation).
+/// code. `None` for any other (the text then goes to unicode-segmentation).
 fn known_cat(c: char) -> Option<Cat> {
     Some(match c {
         '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => Cat::Close,
@@ -106,26 +110,16 @@ fn known_cat(c: char) -> Option<Cat> {
 fn fast_pieces(text: &str) -> Option<Vec<Range<usize>>> {
     if text.is_ascii() {
         let bytes = text.as_bytes();
-        return Some(pieces(bytes.len(), |i| cat(bytes[i]), |i| i, text.len()));
+        return Some(pieces(&Ascii { bytes, class: cat }));
     }
-    let chars = super::char_classes::classify(text, cat, known_cat)?;
-    Some(pieces(
-        chars.classes.len(),
-        |i| chars.classes[i],
-        |i| chars.starts[i],
-        text.len(),
-    ))
+    Some(pieces(&Mixed::new(text, cat, known_cat)?))
 }
 
-/// The pieces of a text of `n` characters, the `i`th of category `cat_of(i)` starting at byte
-/// `start_of(i)`; `len` is the text's length in bytes.
-fn pieces(
-    n: usize,
-    cat_of: impl Fn(usize) -> Cat,
-    start_of: impl Fn(usize) -> usize,
-    len: usize,
-) -> Vec<Range<usize>> {
-    let at = |i: usize| if i < n { Some(cat_of(i)) } else { None };
+/// The pieces of a text read as sentence categories.
+fn pieces(chars: &impl CharClasses<Cat>) -> Vec<Range<usize>> {
+    let n = chars.len();
+    let at = |i: usize| chars.class(i);
+    let cat_of = |i: usize| chars.class(i).expect("within the text");
     let mut breaks = Vec::new();
     let mut i = 0;
     while i < n {
@@ -207,12 +201,12 @@ fn pieces(
     let mut start = 0;
     for end in breaks.into_iter().filter(|&b| b < n) {
         if end > start {
-            out.push(start_of(start)..start_of(end));
+            out.push(chars.start(start)..chars.start(end));
             start = end;
         }
     }
     if start < n {
-        out.push(start_of(start)..len);
+        out.push(chars.start(start)..chars.start(n));
     }
     out
 }
@@ -266,12 +260,6 @@ mod tests {
                 "Fine."
             ]
         );
-    }
-
-    fn uax29_pieces(text: &str) -> Vec<Range<usize>> {
-        text.split_sentence_bound_indices()
-            .map(|(s, p)| s..s + p.len())
-            .collect()
     }
 
     /// The ASCII fast path cuts exactly where unicode-segmentation does, on random text made

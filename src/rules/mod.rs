@@ -157,7 +157,7 @@ impl RuleSet {
                     })
                     .collect::<Result<Vec<Rule>, _>>()
             },
-            // The parsers' own patterns compile meanwhile, instead of on the first file.
+            // The parsers' own patterns are created meanwhile, to be built with the rules'.
             crate::document::warm_up,
         );
         let rules = rules?;

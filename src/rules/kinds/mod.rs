@@ -201,6 +201,11 @@ pub(crate) fn compile_alternation(
     }
 }
 
+/// Whether `text` holds an ASCII digit: the cheap check before a pattern that needs one.
+pub(crate) fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// Literal phrases as one group, longest first (so "as of early" wins over "as of"); a
 /// group that never matches when the list is empty.
 pub(crate) fn phrase_alternation(phrases: &[String]) -> String {

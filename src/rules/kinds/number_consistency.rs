@@ -531,7 +531,7 @@ impl NumberConsistency {
     fn statements(&self, doc: &Document<'_>, index: usize, out: &mut Vec<Statement>) {
         let block = &doc.blocks[index];
         let text = &block.text;
-        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        let has_digit = super::has_digit(text);
         if !has_digit && self.spelled.is_none() {
             return;
         }

@@ -5,7 +5,7 @@ use crate::pattern::Regex;
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use super::{KindError, documented_kind, phrase_alternation};
+use super::{KindError, documented_kind, has_digit, phrase_alternation};
 use crate::diagnostic::Diagnostic;
 use crate::document::dates::{DocDate, month_number, months_between};
 use crate::document::{Block, BlockKind, Document};
@@ -141,7 +141,6 @@ impl TimeAnchor {
         let text = &block.text;
         let mut out = Vec::new();
         // Both patterns end with a year: text without a digit holds no anchor.
-        let has_digit = |t: &str| t.bytes().any(|b| b.is_ascii_digit());
         if !has_digit(text) {
             return out;
         }

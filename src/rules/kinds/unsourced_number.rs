@@ -481,7 +481,7 @@ impl UnsourcedNumber {
     fn quantities(&self, block: &Block) -> Vec<Quantity> {
         let text = &block.text;
         let mut candidates: Vec<crate::pattern::Captures<'_>> = Vec::new();
-        if text.bytes().any(|b| b.is_ascii_digit()) {
+        if super::has_digit(text) {
             candidates.extend(self.digit_quantity.captures_iter(text));
         }
         if self.word_prefilter.is_match(text) {
