@@ -141,7 +141,7 @@ pub struct BlockBuilder {
 }
 
 static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(concat!(
+    crate::pattern::builtin(concat!(
         r"(?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\x22]",
         r"|\bwww\.[a-z0-9-]+\.[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\x22]",
         // Template expressions of static-site generators (Hugo shortcodes, Liquid, Jinja).
@@ -160,8 +160,8 @@ fn may_hold_non_prose(text: &str) -> bool {
         || memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%')))
 }
 
-/// Creates this module's patterns, so that [`crate::pattern::build_pending`] builds them with
-/// the rules' instead of the first document waiting for them.
+/// Creates this module's patterns (built on their first search), so that
+/// `tests/builtin_patterns.rs` can build every one of them.
 pub(super) fn create_patterns() {
     LazyLock::force(&NOT_PROSE);
 }

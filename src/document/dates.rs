@@ -130,23 +130,23 @@ pub fn month_number(name: &str) -> Option<i8> {
 }
 
 static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(r"(\d{4})[-/](\d{2})[-/](\d{2})").expect("built-in pattern")
+    crate::pattern::builtin(r"(\d{4})[-/](\d{2})[-/](\d{2})").expect("built-in pattern")
 });
 
 static FRONT_MATTER_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(
+    crate::pattern::builtin(
         r#"(?im)^[ \t]*(date|published|publishdate|lastmod)[ \t]*[:=][ \t]*["']?(\d{4}-\d{2}-\d{2})|^[ \t]*(path|permalink|url)[ \t]*[:=][ \t]*["']?/?(?:[\w-]+/)*?(\d{4}/\d{2}/\d{2})/"#,
     )
     .expect("built-in pattern")
 });
 
 static HTML_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(r#"(?i)<time\b[^>]*?\bdatetime\s*=\s*["']?(\d{4}-\d{2}-\d{2})"#)
+    crate::pattern::builtin(r#"(?i)<time\b[^>]*?\bdatetime\s*=\s*["']?(\d{4}-\d{2}-\d{2})"#)
         .expect("built-in pattern")
 });
 
 static HTML_META: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(
+    crate::pattern::builtin(
         r#"(?i)<meta\b[^>]*?\bproperty\s*=\s*["']article:published_time["'][^>]*?\bcontent\s*=\s*["']?(\d{4}-\d{2}-\d{2})|<meta\b[^>]*?\bcontent\s*=\s*["']?(\d{4}-\d{2}-\d{2})[^>]*?\bproperty\s*=\s*["']article:published_time["']"#,
     )
     .expect("built-in pattern")
@@ -157,14 +157,14 @@ static HTML_META: LazyLock<Regex> = LazyLock::new(|| {
 /// "Published: 4 October 2024", "2024-10-04").
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     let month = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
-    crate::pattern::compile(&format!(
+    crate::pattern::builtin(&format!(
         r"(?i)^(?:(?-i:\p{{Lu}}[\p{{Lu}} .'-]+),\s+|(?:published|posted|updated|date|dated)\s*:?\s+(?:on\s+)?)?(?:\p{{L}}+day,?\s+)?(?:(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})|(?P<m1>{month})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>\d{{4}})|(?P<d2>\d{{1,2}})\s+(?P<m2>{month}),?\s+(?P<y2>\d{{4}}))\s*(?:$|[—–-]|\()"
     ))
     .expect("built-in pattern")
 });
 
-/// Creates this module's patterns, so that [`crate::pattern::build_pending`] builds them with
-/// the rules' instead of the first document waiting for them.
+/// Creates this module's patterns (built on their first search), so that
+/// `tests/builtin_patterns.rs` can build every one of them.
 pub(super) fn create_patterns() {
     LazyLock::force(&ISO_DATE);
     LazyLock::force(&FRONT_MATTER_LINE);

@@ -11,18 +11,18 @@ use crate::pattern::Regex;
 use super::{BlockKind, Document, FaqPair, FaqSection, SourceList};
 
 static FAQ_OPENER: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(
+    crate::pattern::builtin(
         r"(?i)^(?:faqs?|frequently[- ]asked questions|questions (?:and|&) answers|q\s?&\s?a|common questions)\b[^.!?]*[:.]?$",
     )
     .expect("built-in pattern")
 });
 
 static QUESTION_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(r"(?i)^(?:q|question)\s*\d*\s*[:.)]\s").expect("built-in pattern")
+    crate::pattern::builtin(r"(?i)^(?:q|question)\s*\d*\s*[:.)]\s").expect("built-in pattern")
 });
 
 static SOURCE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(
+    crate::pattern::builtin(
         r"(?i)^(?:sources?|references?|further reading|(?:read|learn) more|related (?:links|reading|articles|stories|coverage)|links|bibliography|citations|external links|see also|notes and references|works cited|resources|more information|additional reading)\b",
     )
     .expect("built-in pattern")
@@ -32,14 +32,14 @@ static SOURCE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 /// more", "See the following sources:". The noun must follow the verb closely, so "Here are some
 /// of the questions (these link to the FAQ)" is not one.
 static SOURCE_LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(
+    crate::pattern::builtin(
         r"(?i)\b(?:here are|below are|see|visit|check out|read)\s+(?:(?:some|a few|the|these|our|more|other|following|useful|helpful|related|further|additional|great)\s+){0,3}(?:links?|sources?|articles?|resources|reading|coverage|reports|references)\b",
     )
     .expect("built-in pattern")
 });
 
-/// Creates this module's patterns, so that [`crate::pattern::build_pending`] builds them with
-/// the rules' instead of the first document waiting for them.
+/// Creates this module's patterns (built on their first search), so that
+/// `tests/builtin_patterns.rs` can build every one of them.
 pub(super) fn create_patterns() {
     LazyLock::force(&FAQ_OPENER);
     LazyLock::force(&QUESTION_PREFIX);

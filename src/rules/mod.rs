@@ -146,21 +146,14 @@ impl RuleSet {
     /// The built-in rules.
     pub fn builtin() -> Result<RuleSet, RuleError> {
         use rayon::prelude::*;
-        // Compiling patterns is most of start-up; rule files compile independently, so in
-        // parallel.
-        let (rules, ()) = rayon::join(
-            || {
-                BUILTIN_RULE_FILES
-                    .par_iter()
-                    .map(|(name, text)| {
-                        crate::pattern::trusted(|| load::load_rule(text, Origin::Builtin(name)))
-                    })
-                    .collect::<Result<Vec<Rule>, _>>()
-            },
-            // The parsers' own patterns are created meanwhile, to be built with the rules'.
-            crate::document::warm_up,
-        );
-        let rules = rules?;
+        // Rule files load independently (TOML, word lists; their patterns are built on their
+        // first search), so in parallel.
+        let rules = BUILTIN_RULE_FILES
+            .par_iter()
+            .map(|(name, text)| {
+                crate::pattern::trusted(|| load::load_rule(text, Origin::Builtin(name)))
+            })
+            .collect::<Result<Vec<Rule>, _>>()?;
         let mut set = RuleSet::default();
         for rule in rules {
             set.insert(rule);

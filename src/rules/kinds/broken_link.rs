@@ -103,7 +103,7 @@ documented_kind! {
 /// enough. A bounded repetition of a Unicode class compiles once per repetition: without it the
 /// pattern compiles in half the time, and each item is searched in half the time.
 static PUBLISHER_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(
+    crate::pattern::builtin(
         r"^(?P<publisher>[\p{Lu}\d][^–—:|,\n]*?)\s+[–—|-]\s+(?P<title>[\p{Lu}\d\x22“‘'].*)$",
     )
     .expect("built-in pattern")
@@ -114,7 +114,7 @@ const MAX_PUBLISHER_CHARS: usize = 49;
 
 /// A bibliographic citation ("Lee, G. (2010) …"): complete without a link.
 static CITATION: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(r"\((?:1[6-9]|20)\d\d[a-z]?\)|\bdoi:|\bISBN\b|\bpp?\.\s*\d")
+    crate::pattern::builtin(r"\((?:1[6-9]|20)\d\d[a-z]?\)|\bdoi:|\bISBN\b|\bpp?\.\s*\d")
         .expect("built-in pattern")
 });
 
@@ -128,7 +128,7 @@ const NAME_PARTICLES: &[&str] = &[
 /// compiled once per repetition). Blocks it does not match cannot hold unparsed link syntax, so
 /// the exact pattern is compiled only in a run that meets a candidate, which most runs never do.
 static UNPARSED_LINK_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(concat!(
+    crate::pattern::builtin(concat!(
         r"\[[^\[\]\n]+\]\s+\((?:https?://|www\.|/|\.\.?/)[^()\s]*\)",
         r"|\[[^\[\]\n]+\]\((?:https?://|www\.|/)[^()\s]*\s[^()\n]*\)",
         r"|(?:^|[^\]\[])\]\((?:https?://|www\.)[^()\s]*\)",
@@ -139,7 +139,7 @@ static UNPARSED_LINK_CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Link syntax left as text because it did not parse.
 static UNPARSED_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    crate::pattern::compile(concat!(
+    crate::pattern::builtin(concat!(
         // `[text] (https://…)`: a space between `]` and `(`.
         r"\[[^\[\]\n]{1,200}\]\s+\((?:https?://|www\.|/|\.\.?/)[^()\s]*\)",
         // `[text](https://a.b/c d)`: a space in the destination.
@@ -176,8 +176,8 @@ const MISSPELT_SCHEMES: &[&str] = &[
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, |params: BrokenLinkParams| {
-        // Created with the rule, so they are built with the others (`pattern::build_pending`);
-        // `UNPARSED_LINK` stays lazy: only a candidate block needs it.
+        // Created with the rule, so that `tests/builtin_patterns.rs` builds them with the
+        // others. `UNPARSED_LINK` is left out: only a candidate block needs it.
         for pattern in [&PUBLISHER_TITLE, &CITATION, &UNPARSED_LINK_CANDIDATE] {
             LazyLock::force(pattern);
         }

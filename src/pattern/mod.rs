@@ -8,29 +8,34 @@
 //! under `(?i)`. Everything else (`\w`, `\s`, case-insensitive matching, literal accented
 //! letters) stays Unicode.
 //!
-//! Patterns are built with `regex-automata`'s meta engine directly rather than through the
-//! `regex` crate, with the same limits but without the literal prefilter: extracting it from
-//! a long case-insensitive alternation is about a quarter of the compile time of a rule set,
-//! and prose patterns searched per block gain nothing from it (measured on the corpora: the
-//! same matches, the same search time). [`Regex`] keeps the small part of `regex`'s API that
-//! rules use.
+//! Patterns are built with `regex-automata` directly rather than through the `regex` crate,
+//! with the same syntax, limits and matches (leftmost-first, the same spans and groups), but
+//! in the order a search needs the parts ([`engine`]): the forward automaton first, the
+//! reverse one on the first match, no literal prefilter (extracting it from a long
+//! case-insensitive alternation is about a quarter of the compile time, and prose patterns
+//! searched per block gain nothing from it). [`Regex`] keeps the small part of `regex`'s API
+//! that rules use.
 //!
-//! Building the automata is most of a small run's start-up, and one rule's patterns are built
-//! one after the other while another rule has none left: on two cores the run waited on its
-//! largest rule. So a pattern is checked when it is created (parsed into its syntax tree,
-//! so a bad pattern in a rule file is reported at once, where it is written) and its automata
-//! are built later: [`build_pending`] builds every pattern still alive in parallel, largest
-//! first, once the run knows its rules (the engine calls it after selecting them, so the
-//! patterns of rules a run leaves out are never built); a pattern created after that is built
-//! on its first search.
+//! Building the automata is most of a small run's start-up, and a run reaches only some of
+//! the built-in patterns (a draft with no link list never needs the link patterns). So a
+//! built-in pattern ([`trusted`]) is neither parsed nor built until its first search; the
+//! tests build every one of them. A pattern from a rule file is parsed when it is created, so
+//! that a bad pattern is reported at once, where it is written, and [`build_pending`] builds
+//! those in parallel, largest first, once the run knows its rules (the patterns of rules a
+//! run leaves out are never built), so that one too large to build is reported before the
+//! run with the rule that wrote it.
+
+mod engine;
 
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-use regex_automata::meta;
 use regex_automata::util::captures::Captures as Slots;
+use regex_automata::util::iter::Searcher;
 use regex_automata::{Input, Span};
 use regex_syntax::hir::Hir;
+
+use engine::Engine;
 
 /// Rewrites `\b`, `\B` and `\d` (also inside classes) to their ASCII forms.
 pub fn ascii_boundaries(pattern: &str) -> String {
@@ -89,26 +94,23 @@ pub fn compile(pattern: &str) -> Result<Regex, Error> {
     Regex::new(&ascii_boundaries(pattern))
 }
 
+/// A built-in pattern of the parsers or the rules' code: like [`compile`], but [`trusted`], so
+/// it is built on its first search (and checked by `tests/builtin_patterns.rs`).
+pub fn builtin(pattern: &str) -> Result<Regex, Error> {
+    trusted(|| compile(pattern))
+}
+
 /// A pattern that does not parse or is too large to compile.
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct Error(String);
 
-/// The `regex` crate's default limits, without the literal prefilter.
-fn config() -> meta::Config {
-    meta::Config::new()
-        .nfa_size_limit(Some(10 * (1 << 20)))
-        .hybrid_cache_capacity(2 * (1 << 20))
-        .auto_prefilter(false)
-}
-
-/// The parser's own message points at the error in the pattern, as `regex` shows it.
-fn build_error(e: &meta::BuildError) -> Error {
-    Error(match (e.syntax_error(), e.size_limit()) {
-        (Some(syntax), _) => syntax.to_string(),
-        (None, Some(limit)) => format!("Compiled regex exceeds size limit of {limit} bytes."),
-        (None, None) => e.to_string(),
-    })
+/// Parses a pattern with the `regex` crate's syntax and limits.
+fn parse(pattern: &str) -> Result<Hir, Error> {
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .map_err(|e| Error(e.to_string()))
 }
 
 /// A compiled pattern (cheap to clone: the automata are shared). Its automata are built by
@@ -134,14 +136,16 @@ struct Lazy {
     head: Box<str>,
     /// The rule that created it (see [`owned_by`]), to name in the same case.
     owner: Option<Arc<str>>,
+    /// Built-in (see [`trusted`]): built on its first search, not by [`build_pending`].
+    trusted: bool,
     source: Mutex<Option<Source>>,
     /// `Err` when the automata exceed the size limit (or a trusted pattern does not parse):
     /// the pattern then never matches, and [`build_pending`] reports it.
-    built: OnceLock<Result<meta::Regex, Error>>,
+    built: OnceLock<Result<Engine, Error>>,
 }
 
 impl Lazy {
-    fn engine(&self) -> Result<&meta::Regex, &Error> {
+    fn engine(&self) -> Result<&Engine, &Error> {
         self.built
             .get_or_init(|| {
                 let source = self
@@ -150,13 +154,10 @@ impl Lazy {
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
                     .take()
                     .expect("a pattern's source is kept until it is built");
-                let mut builder = meta::Builder::new();
-                builder.configure(config());
-                match source {
-                    Source::Trusted(pattern) => builder.build(&pattern),
-                    Source::Parsed(hir) => builder.build_from_hir(&hir),
-                }
-                .map_err(|e| build_error(&e))
+                Engine::new(match source {
+                    Source::Trusted(pattern) => parse(&pattern)?,
+                    Source::Parsed(hir) => hir,
+                })
             })
             .as_ref()
     }
@@ -164,10 +165,10 @@ impl Lazy {
 
 impl std::fmt::Debug for Regex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.lazy.built.get() {
-            Some(Ok(regex)) => regex.fmt(f),
-            _ => f.write_str("Regex(not built yet)"),
-        }
+        f.debug_struct("Regex")
+            .field("pattern", &self.lazy.head)
+            .field("built", &self.lazy.built.get().is_some())
+            .finish()
     }
 }
 
@@ -250,18 +251,31 @@ pub struct BuildFailure {
     pub error: Error,
 }
 
-/// Builds the automata of every pattern created so far and still in use, in parallel, largest
-/// first. Returns the patterns that failed (they never match).
+/// Builds the automata of the rule files' patterns created so far and still in use, in
+/// parallel, largest first; built-in patterns wait for their first search. Returns the
+/// patterns that failed (they never match).
 pub fn build_pending() -> Vec<BuildFailure> {
+    build(|lazy| !lazy.trusted)
+}
+
+/// Builds every pattern created so far and still in use, built-in ones included (the tests
+/// use it to check that every built-in pattern builds).
+pub fn build_all_pending() -> Vec<BuildFailure> {
+    build(|_| true)
+}
+
+fn build(which: impl Fn(&Lazy) -> bool) -> Vec<BuildFailure> {
     use rayon::prelude::*;
     let mut alive: Vec<Arc<Lazy>> = {
         let mut pending = PENDING.lock().unwrap_or_else(|p| p.into_inner());
-        std::mem::take(&mut pending.patterns)
-    }
-    .into_iter()
-    .filter_map(|w| w.upgrade())
-    .filter(|l| l.built.get().is_none())
-    .collect();
+        let (chosen, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut pending.patterns)
+            .into_iter()
+            .filter_map(|w| w.upgrade())
+            .filter(|l| l.built.get().is_none())
+            .partition(|l| which(l));
+        pending.patterns = kept.iter().map(Arc::downgrade).collect::<Vec<_>>();
+        chosen
+    };
     alive.sort_by_key(|l| std::cmp::Reverse(l.size));
     alive
         .par_iter()
@@ -301,17 +315,13 @@ impl Regex {
         let source = if context.trusted {
             Source::Trusted(pattern.into())
         } else {
-            Source::Parsed(
-                regex_syntax::ParserBuilder::new()
-                    .build()
-                    .parse(pattern)
-                    .map_err(|e| Error(e.to_string()))?,
-            )
+            Source::Parsed(parse(pattern)?)
         };
         let lazy = Arc::new(Lazy {
             size: pattern.len(),
             head: pattern.chars().take(80).collect(),
             owner: context.owner,
+            trusted: context.trusted,
             source: Mutex::new(Some(source)),
             built: OnceLock::new(),
         });
@@ -320,7 +330,7 @@ impl Regex {
     }
 
     /// The automata, built now if they are not yet; `None` if they could not be.
-    fn engine(&self) -> Option<&meta::Regex> {
+    fn engine(&self) -> Option<&Engine> {
         self.lazy.engine().ok()
     }
 
@@ -329,16 +339,14 @@ impl Regex {
     }
 
     pub fn find<'h>(&self, haystack: &'h str) -> Option<Match<'h>> {
-        self.engine()?
-            .find(haystack)
-            .map(|m| Match::new(haystack, m.span()))
+        self.find_at(haystack, 0)
     }
 
     /// The first match starting the search at byte `start` (look-behind sees the text before).
     pub fn find_at<'h>(&self, haystack: &'h str, start: usize) -> Option<Match<'h>> {
         let input = Input::new(haystack).span(start..haystack.len());
         self.engine()?
-            .find(input)
+            .search(&input)
             .map(|m| Match::new(haystack, m.span()))
     }
 
@@ -348,15 +356,14 @@ impl Regex {
     {
         self.engine()
             .into_iter()
-            .flat_map(move |re| re.find_iter(haystack))
+            .flat_map(move |re| matches(re, haystack))
             .map(move |m| Match::new(haystack, m.span()))
     }
 
     pub fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
         let re = self.engine()?;
-        let mut slots = re.create_captures();
-        re.captures(haystack, &mut slots);
-        slots.is_match().then_some(Captures { haystack, slots })
+        let found = re.search(&Input::new(haystack))?;
+        Some(groups(re, haystack, found))
     }
 
     pub fn captures_iter<'r, 'h>(
@@ -368,9 +375,24 @@ impl Regex {
     {
         self.engine()
             .into_iter()
-            .flat_map(move |re| re.captures_iter(haystack))
-            .map(move |slots| Captures { haystack, slots })
+            .flat_map(move |re| matches(re, haystack).map(move |found| groups(re, haystack, found)))
     }
+}
+
+/// Successive non-overlapping matches, as the `regex` crate's iterators give them (an empty
+/// match never splits a character or follows a match at the same place).
+fn matches<'r, 'h: 'r>(
+    re: &'r Engine,
+    haystack: &'h str,
+) -> impl Iterator<Item = regex_automata::Match> + 'r {
+    let mut searcher = Searcher::new(Input::new(haystack));
+    std::iter::from_fn(move || searcher.advance(|input| Ok(re.search(input))))
+}
+
+fn groups<'h>(re: &Engine, haystack: &'h str, found: regex_automata::Match) -> Captures<'h> {
+    let mut slots = re.create_slots();
+    re.groups(haystack, found, &mut slots);
+    Captures { haystack, slots }
 }
 
 impl<'h> Match<'h> {
@@ -459,7 +481,7 @@ mod tests {
     /// The failures `build_pending` reported for patterns starting with `marker` (other tests
     /// in this binary create patterns concurrently).
     fn failures_of(marker: &str) -> Vec<BuildFailure> {
-        build_pending()
+        build_all_pending()
             .into_iter()
             .filter(|f| f.pattern.starts_with(marker))
             .collect()
@@ -489,6 +511,9 @@ mod tests {
         let dropped = trusted(|| Regex::new("dropped(?=x)")).unwrap();
         drop(dropped);
         let kept = trusted(|| Regex::new("kept(?=x)")).unwrap();
+        // A run's `build_pending` leaves built-in patterns to their first search.
+        assert!(build_pending().iter().all(|f| f.pattern != "kept(?=x)"));
+        assert!(kept.lazy.built.get().is_none());
         let failures = failures_of("kept(?=x)");
         assert_eq!(failures.len(), 1);
         assert!(failures[0].error.to_string().contains("look-around"));
