@@ -11,9 +11,15 @@
 //! of the leftmost-first match, an anchored reverse search from there finds its start, and
 //! the groups are read within that span. When a lazy DFA gives up (its cache thrashes on
 //! pathological input) the PikeVM searches instead, as in the meta engine.
+//!
+//! A built-in pattern compiled at build time ([`super::prebuilt`]) brings both DFAs: nothing
+//! is built for its searches, and its NFA (for groups) only on its first `captures`. A sparse
+//! one hands over to an engine built at run time once it has searched enough text to pay for
+//! it.
 
 use std::sync::{Mutex, OnceLock};
 
+use regex_automata::dfa::Automaton;
 use regex_automata::hybrid;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::PikeVM;
@@ -23,7 +29,12 @@ use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, Match, MatchKind};
 use regex_syntax::hir::Hir;
 
-use super::Error;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use regex_automata::dfa::{dense, regex::Regex as DfaRegex, sparse};
+
+use super::prebuilt::Prebuilt;
+use super::{Error, parse};
 
 /// A pool of per-thread search caches.
 type Caches<T> = Pool<T, Box<dyn Fn() -> T + Send + Sync>>;
@@ -33,21 +44,62 @@ const NFA_SIZE_LIMIT: usize = 10 * (1 << 20);
 const LAZY_DFA_CACHE: usize = 2 * (1 << 20);
 
 pub(super) struct Engine {
-    /// Where the leftmost-first match ends; `None` when the NFA is too large for a lazy DFA.
-    forward: Option<LazyDfa>,
-    /// Where a match starts; built on the first match from the syntax tree kept until then.
-    reverse: OnceLock<Option<LazyDfa>>,
-    hir: Mutex<Option<Hir>>,
-    /// Reads the groups within a match's span (and searches when a lazy DFA cannot).
-    backtracker: BoundedBacktracker,
-    backtracker_caches: Caches<backtrack::Cache>,
-    pikevm: PikeVM,
-    pikevm_caches: Caches<thompson::pikevm::Cache>,
+    finder: Finder,
+    /// Reads the groups within a match's span (and searches when a lazy DFA cannot); built
+    /// with the engine, or for a prebuilt pattern on its first `captures`.
+    nfa: OnceLock<Option<NfaEngines>>,
+    /// What the automata still to be built are built from: the syntax tree, or a prebuilt
+    /// pattern's text.
+    source: Mutex<Option<Pending>>,
 }
+
+enum Pending {
+    Hir(Hir),
+    Text(Box<str>),
+}
+
+impl Pending {
+    fn into_hir(self) -> Result<Hir, Error> {
+        match self {
+            Pending::Hir(hir) => Ok(hir),
+            Pending::Text(text) => parse(&text),
+        }
+    }
+}
+
+/// What finds where matches are.
+enum Finder {
+    /// Built at run time: the forward lazy DFA (`None` when the NFA is too large for one),
+    /// and the reverse one, built on the first match.
+    Lazy {
+        forward: Option<LazyDfa>,
+        reverse: OnceLock<Option<LazyDfa>>,
+    },
+    Dense(DfaRegex<dense::DFA<&'static [u32]>>),
+    /// A sparse DFA is a tenth of a dense one's size but several times slower to search:
+    /// right for a small run, wrong for a tree of files. So once it has searched
+    /// [`SPARSE_BUDGET`] bytes, the pattern is built at run time and that engine takes over.
+    Sparse {
+        regex: DfaRegex<sparse::DFA<&'static [u8]>>,
+        searched: AtomicUsize,
+        text: Box<str>,
+        runtime: OnceLock<Option<Box<Engine>>>,
+    },
+}
+
+/// How much text a prebuilt sparse DFA searches before the pattern is built at run time.
+const SPARSE_BUDGET: usize = 64 * 1024;
 
 struct LazyDfa {
     dfa: hybrid::dfa::DFA,
     caches: Caches<hybrid::dfa::Cache>,
+}
+
+struct NfaEngines {
+    backtracker: BoundedBacktracker,
+    backtracker_caches: Caches<backtrack::Cache>,
+    pikevm: PikeVM,
+    pikevm_caches: Caches<thompson::pikevm::Cache>,
 }
 
 impl LazyDfa {
@@ -74,6 +126,29 @@ impl LazyDfa {
     }
 }
 
+impl NfaEngines {
+    fn new(nfa: NFA) -> Result<NfaEngines, Error> {
+        let backtracker = BoundedBacktracker::builder()
+            .build_from_nfa(nfa.clone())
+            .map_err(|e| Error(e.to_string()))?;
+        let pikevm = PikeVM::builder()
+            .build_from_nfa(nfa)
+            .map_err(|e| Error(e.to_string()))?;
+        let (for_backtracker, for_pikevm) = (backtracker.clone(), pikevm.clone());
+        Ok(NfaEngines {
+            backtracker,
+            backtracker_caches: Pool::new(Box::new(move || for_backtracker.create_cache())),
+            pikevm,
+            pikevm_caches: Pool::new(Box::new(move || for_pikevm.create_cache())),
+        })
+    }
+
+    fn find(&self, input: &Input<'_>) -> Option<Match> {
+        let mut cache = self.pikevm_caches.get();
+        self.pikevm.find(&mut cache, input.clone())
+    }
+}
+
 /// The message a pattern that cannot be built gives, as the `regex` crate words it.
 fn nfa_error(e: &thompson::BuildError) -> Error {
     Error(match e.size_limit() {
@@ -82,64 +157,132 @@ fn nfa_error(e: &thompson::BuildError) -> Error {
     })
 }
 
+/// The forward NFA (with groups) or the reverse one (without).
+fn compile(hir: &Hir, reverse: bool) -> Result<NFA, Error> {
+    let mut config = thompson::Config::new()
+        .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+        .shrink(false);
+    if reverse {
+        config = config
+            .reverse(true)
+            .which_captures(thompson::WhichCaptures::None);
+    }
+    thompson::Compiler::new()
+        .configure(config)
+        .build_from_hir(hir)
+        .map_err(|e| nfa_error(&e))
+}
+
 impl Engine {
     /// Builds the forward automata; the reverse ones wait for the first match.
     pub(super) fn new(hir: Hir) -> Result<Engine, Error> {
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .nfa_size_limit(Some(NFA_SIZE_LIMIT))
-                    .shrink(false),
-            )
-            .build_from_hir(&hir)
-            .map_err(|e| nfa_error(&e))?;
+        let nfa = compile(&hir, false)?;
         let forward = LazyDfa::new(nfa.clone(), MatchKind::LeftmostFirst);
-        let backtracker = BoundedBacktracker::builder()
-            .build_from_nfa(nfa.clone())
-            .map_err(|e| Error(e.to_string()))?;
-        let pikevm = PikeVM::builder()
-            .build_from_nfa(nfa)
-            .map_err(|e| Error(e.to_string()))?;
-        let (for_backtracker, for_pikevm) = (backtracker.clone(), pikevm.clone());
+        let engines = NfaEngines::new(nfa)?;
         Ok(Engine {
-            forward,
-            reverse: OnceLock::new(),
-            hir: Mutex::new(Some(hir)),
-            backtracker,
-            backtracker_caches: Pool::new(Box::new(move || for_backtracker.create_cache())),
-            pikevm,
-            pikevm_caches: Pool::new(Box::new(move || for_pikevm.create_cache())),
+            finder: Finder::Lazy {
+                forward,
+                reverse: OnceLock::new(),
+            },
+            nfa: OnceLock::from(Some(engines)),
+            source: Mutex::new(Some(Pending::Hir(hir))),
         })
     }
 
-    /// The reverse lazy DFA, built now if this is the pattern's first match.
-    fn reverse(&self) -> Option<&LazyDfa> {
-        self.reverse
+    /// A built-in pattern compiled at build time; `text` builds its NFA if groups are asked.
+    pub(super) fn prebuilt(prebuilt: Prebuilt, text: Box<str>) -> Engine {
+        let finder = match prebuilt {
+            Prebuilt::Dense(regex) => Finder::Dense(regex),
+            Prebuilt::Sparse(regex) => Finder::Sparse {
+                regex,
+                searched: AtomicUsize::new(0),
+                text: text.clone(),
+                runtime: OnceLock::new(),
+            },
+        };
+        Engine {
+            finder,
+            nfa: OnceLock::new(),
+            source: Mutex::new(Some(Pending::Text(text))),
+        }
+    }
+
+    pub(super) fn is_prebuilt(&self) -> bool {
+        !matches!(self.finder, Finder::Lazy { .. })
+    }
+
+    /// For a sparse prebuilt pattern that has searched `len` more bytes: the engine built at
+    /// run time, once its budget is spent.
+    fn runtime(&self, len: usize) -> Option<&Engine> {
+        let Finder::Sparse {
+            searched,
+            text,
+            runtime,
+            ..
+        } = &self.finder
+        else {
+            return None;
+        };
+        if let Some(engine) = runtime.get() {
+            return engine.as_deref();
+        }
+        if searched.fetch_add(len, Ordering::Relaxed) < SPARSE_BUDGET {
+            return None;
+        }
+        runtime
+            .get_or_init(|| Some(Box::new(Engine::new(parse(text).ok()?).ok()?)))
+            .as_deref()
+    }
+
+    /// Takes what the remaining automata are built from (once).
+    fn take_source(&self) -> Option<Pending> {
+        self.source
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+    }
+
+    /// The NFA's engines, built now if this is a prebuilt pattern's first need of them.
+    fn nfa(&self) -> Option<&NfaEngines> {
+        self.nfa
             .get_or_init(|| {
-                let hir = self
-                    .hir
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .take()?;
-                let nfa = thompson::Compiler::new()
-                    .configure(
-                        thompson::Config::new()
-                            .nfa_size_limit(Some(NFA_SIZE_LIMIT))
-                            .shrink(false)
-                            .reverse(true)
-                            .which_captures(thompson::WhichCaptures::None),
-                    )
-                    .build_from_hir(&hir)
-                    .ok()?;
-                LazyDfa::new(nfa, MatchKind::All)
+                let hir = self.take_source()?.into_hir().ok()?;
+                NfaEngines::new(compile(&hir, false).ok()?).ok()
+            })
+            .as_ref()
+    }
+
+    /// The reverse lazy DFA, built now if this is the pattern's first match.
+    fn reverse<'a>(&self, reverse: &'a OnceLock<Option<LazyDfa>>) -> Option<&'a LazyDfa> {
+        reverse
+            .get_or_init(|| {
+                let hir = self.take_source()?.into_hir().ok()?;
+                LazyDfa::new(compile(&hir, true).ok()?, MatchKind::All)
             })
             .as_ref()
     }
 
     /// The leftmost-first match in `input`'s span.
     pub(super) fn search(&self, input: &Input<'_>) -> Option<Match> {
-        let Some(forward) = &self.forward else {
-            return self.search_nfa(input);
+        if let Some(runtime) = self.runtime(input.get_span().len()) {
+            return runtime.search(input);
+        }
+        let (forward, reverse) = match &self.finder {
+            Finder::Dense(regex) => {
+                return regex
+                    .try_search(input)
+                    .unwrap_or_else(|_| self.search_nfa(input));
+            }
+            Finder::Sparse { regex, .. } => {
+                return regex
+                    .try_search(input)
+                    .unwrap_or_else(|_| self.search_nfa(input));
+            }
+            Finder::Lazy {
+                forward: Some(forward),
+                reverse,
+            } => (forward, reverse),
+            Finder::Lazy { forward: None, .. } => return self.search_nfa(input),
         };
         let end = {
             let mut cache = forward.caches.get();
@@ -155,7 +298,7 @@ impl Engine {
         if input.get_anchored().is_anchored() || forward.dfa.get_nfa().is_always_start_anchored() {
             return Some(Match::new(end.pattern(), input.start()..end.offset()));
         }
-        let Some(reverse) = self.reverse() else {
+        let Some(reverse) = self.reverse(reverse) else {
             return self.search_nfa(input);
         };
         let backwards = input
@@ -174,46 +317,55 @@ impl Engine {
 
     /// Whether `haystack` holds a match (its start is never needed).
     pub(super) fn is_match(&self, haystack: &str) -> bool {
+        if let Some(runtime) = self.runtime(haystack.len()) {
+            return runtime.is_match(haystack);
+        }
         let input = Input::new(haystack).earliest(true);
-        match &self.forward {
-            Some(forward) => {
+        let found = match &self.finder {
+            Finder::Dense(regex) => regex.forward().try_search_fwd(&input),
+            Finder::Sparse { regex, .. } => regex.forward().try_search_fwd(&input),
+            Finder::Lazy {
+                forward: Some(forward),
+                ..
+            } => {
                 let mut cache = forward.caches.get();
-                match forward.dfa.try_search_fwd(&mut cache, &input) {
-                    Ok(found) => found.is_some(),
-                    Err(_) => self.search_nfa(&input).is_some(),
-                }
+                forward.dfa.try_search_fwd(&mut cache, &input)
             }
-            None => self.search_nfa(&input).is_some(),
+            Finder::Lazy { forward: None, .. } => return self.search_nfa(&input).is_some(),
+        };
+        match found {
+            Ok(found) => found.is_some(),
+            Err(_) => self.search_nfa(&input).is_some(),
         }
     }
 
     fn search_nfa(&self, input: &Input<'_>) -> Option<Match> {
-        let mut cache = self.pikevm_caches.get();
-        self.pikevm.find(&mut cache, input.clone())
-    }
-
-    /// Empty groups, to be filled by [`Engine::groups`].
-    pub(super) fn create_slots(&self) -> Slots {
-        self.pikevm.create_captures()
+        self.nfa()?.find(input)
     }
 
     /// The groups of `found`, a match of this pattern in `haystack`, read within its span
-    /// (look-behind still sees the text before it).
-    pub(super) fn groups(&self, haystack: &str, found: Match, slots: &mut Slots) {
+    /// (look-behind still sees the text before it). `None` only if the NFA cannot be built.
+    pub(super) fn groups(&self, haystack: &str, found: Match) -> Option<Slots> {
+        if let Some(runtime) = self.runtime(0) {
+            return runtime.groups(haystack, found);
+        }
+        let engines = self.nfa()?;
+        let mut slots = engines.pikevm.create_captures();
         let input = Input::new(haystack)
             .span(found.range())
             .anchored(Anchored::Pattern(found.pattern()));
-        if found.len() <= self.backtracker.max_haystack_len() {
-            let mut cache = self.backtracker_caches.get();
-            if self
+        if found.len() <= engines.backtracker.max_haystack_len() {
+            let mut cache = engines.backtracker_caches.get();
+            if engines
                 .backtracker
-                .try_search(&mut cache, &input, slots)
+                .try_search(&mut cache, &input, &mut slots)
                 .is_ok()
             {
-                return;
+                return Some(slots);
             }
         }
-        let mut cache = self.pikevm_caches.get();
-        self.pikevm.search(&mut cache, &input, slots);
+        let mut cache = engines.pikevm_caches.get();
+        engines.pikevm.search(&mut cache, &input, &mut slots);
+        Some(slots)
     }
 }

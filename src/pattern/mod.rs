@@ -26,6 +26,9 @@
 //! run with the rule that wrote it.
 
 mod engine;
+mod prebuilt;
+
+pub use prebuilt::prebuilt_count;
 
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
@@ -154,10 +157,13 @@ impl Lazy {
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
                     .take()
                     .expect("a pattern's source is kept until it is built");
-                Engine::new(match source {
-                    Source::Trusted(pattern) => parse(&pattern)?,
-                    Source::Parsed(hir) => hir,
-                })
+                match source {
+                    Source::Trusted(pattern) => match prebuilt::lookup(&pattern) {
+                        Some(prebuilt) => Ok(Engine::prebuilt(prebuilt, pattern)),
+                        _ => Engine::new(parse(&pattern)?),
+                    },
+                    Source::Parsed(hir) => Engine::new(hir),
+                }
             })
             .as_ref()
     }
@@ -291,6 +297,26 @@ fn build(which: impl Fn(&Lazy) -> bool) -> Vec<BuildFailure> {
         .collect()
 }
 
+/// The built-in patterns created so far and not built yet, as written (`build.rs` compiles
+/// the built-in rules' patterns ahead of time from this list: see `rules/patterns.json`).
+pub fn builtin_sources() -> Vec<String> {
+    let pending = PENDING.lock().unwrap_or_else(|p| p.into_inner());
+    let mut sources: Vec<String> = pending
+        .patterns
+        .iter()
+        .filter_map(Weak::upgrade)
+        .filter_map(
+            |lazy| match &*lazy.source.lock().unwrap_or_else(|p| p.into_inner()) {
+                Some(Source::Trusted(pattern)) => Some(pattern.to_string()),
+                _ => None,
+            },
+        )
+        .collect();
+    sources.sort();
+    sources.dedup();
+    sources
+}
+
 /// One match: a range of the searched text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Match<'h> {
@@ -329,6 +355,13 @@ impl Regex {
         Ok(Regex { lazy })
     }
 
+    /// Whether this pattern's automata came compiled with the binary (see
+    /// `src/pattern/prebuilt.rs`); builds them if they are not yet.
+    #[doc(hidden)]
+    pub fn is_prebuilt(&self) -> bool {
+        self.engine().is_some_and(Engine::is_prebuilt)
+    }
+
     /// The automata, built now if they are not yet; `None` if they could not be.
     fn engine(&self) -> Option<&Engine> {
         self.lazy.engine().ok()
@@ -363,7 +396,7 @@ impl Regex {
     pub fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
         let re = self.engine()?;
         let found = re.search(&Input::new(haystack))?;
-        Some(groups(re, haystack, found))
+        groups(re, haystack, found)
     }
 
     pub fn captures_iter<'r, 'h>(
@@ -373,9 +406,9 @@ impl Regex {
     where
         'h: 'r,
     {
-        self.engine()
-            .into_iter()
-            .flat_map(move |re| matches(re, haystack).map(move |found| groups(re, haystack, found)))
+        self.engine().into_iter().flat_map(move |re| {
+            matches(re, haystack).map_while(move |found| groups(re, haystack, found))
+        })
     }
 }
 
@@ -389,10 +422,13 @@ fn matches<'r, 'h: 'r>(
     std::iter::from_fn(move || searcher.advance(|input| Ok(re.search(input))))
 }
 
-fn groups<'h>(re: &Engine, haystack: &'h str, found: regex_automata::Match) -> Captures<'h> {
-    let mut slots = re.create_slots();
-    re.groups(haystack, found, &mut slots);
-    Captures { haystack, slots }
+fn groups<'h>(
+    re: &Engine,
+    haystack: &'h str,
+    found: regex_automata::Match,
+) -> Option<Captures<'h>> {
+    let slots = re.groups(haystack, found)?;
+    Some(Captures { haystack, slots })
 }
 
 impl<'h> Match<'h> {

@@ -154,7 +154,9 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, |p: NumberConsistencyParams| {
         let lower = |v: &[String]| -> Vec<String> { v.iter().map(|w| w.to_lowercase()).collect() };
         let mut scale_words: Vec<&String> = p.scales.keys().collect();
-        scale_words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        // Longest first, ties alphabetical: the same pattern in every run, which build.rs
+        // compiles ahead of time (src/pattern/builtin.json).
+        scale_words.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         let scale_alt = scale_words
             .iter()
             .map(|w| regex::escape(w))
@@ -170,7 +172,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         ))
         .map_err(|e| KindError::new(format!("invalid scale words: {e}"), None))?;
         let mut number_words: Vec<&String> = p.number_words.keys().collect();
-        number_words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        number_words.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         let spelled = if number_words.is_empty() {
             None
         } else {

@@ -1,0 +1,94 @@
+//! Built-in patterns compiled at build time.
+//!
+//! Building a pattern's automata is most of a small run's start-up, and the built-in patterns
+//! are the same in every run. So `build.rs` determinizes each one (listed in
+//! `src/pattern/builtin.json`) into a forward and a reverse DFA and embeds them: a small pair
+//! dense (the fastest to search), a larger one sparse. A run then only looks its patterns up:
+//! no parsing, no NFA, no lazy DFA states to build per thread. Groups still need the NFA,
+//! which [`super::engine`] builds on a pattern's first `captures`. A pattern whose DFA would
+//! be too large is not in the table and is built at run time, as are all patterns from rule
+//! files.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex_automata::dfa::{dense, regex::Regex as DfaRegex, sparse};
+
+/// One pattern compiled by `build.rs`: where its DFAs are in `prebuilt.bin`.
+struct Entry {
+    pattern: &'static str,
+    dense: bool,
+    /// Byte range of the forward DFA.
+    forward: (usize, usize),
+    /// Byte range of the reverse DFA.
+    reverse: (usize, usize),
+}
+
+include!(concat!(env!("OUT_DIR"), "/prebuilt.rs"));
+
+/// The embedded DFAs, at an 8-byte boundary (a dense DFA is read as `u32`s in place).
+#[repr(C)]
+struct Aligned<B: ?Sized> {
+    _align: [u64; 0],
+    bytes: B,
+}
+
+static BLOB: &Aligned<[u8]> = &Aligned {
+    _align: [],
+    bytes: *include_bytes!(concat!(env!("OUT_DIR"), "/prebuilt.bin")),
+};
+
+static INDEX: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|| {
+    PREBUILT
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| (entry.pattern, i))
+        .collect()
+});
+
+/// A built-in pattern's forward and reverse DFAs, read in place from the binary.
+pub(super) enum Prebuilt {
+    Dense(DfaRegex<dense::DFA<&'static [u32]>>),
+    Sparse(DfaRegex<sparse::DFA<&'static [u8]>>),
+}
+
+/// The DFAs of `pattern` (exactly as written), if `build.rs` compiled it.
+pub(super) fn lookup(pattern: &str) -> Option<Prebuilt> {
+    let &index = INDEX.get(pattern)?;
+    let Entry {
+        dense: is_dense,
+        forward,
+        reverse,
+        ..
+    } = PREBUILT[index];
+    let bytes = |(start, end): (usize, usize)| &BLOB.bytes[start..end];
+    let builder = DfaRegex::builder();
+    // SAFETY: the bytes were written by `to_bytes_little_endian` of the same regex-automata
+    // (one version in Cargo.lock serves build.rs and the library) for a little-endian target
+    // (build.rs writes nothing for any other), in this build, each at an 8-byte boundary of an
+    // 8-byte-aligned blob. The checked `from_bytes` would validate every transition again at
+    // every start (about 1 ms per MB dense, 3 ms per MB sparse).
+    if is_dense {
+        let forward = unsafe { dense::DFA::from_bytes_unchecked(bytes(forward)) }
+            .ok()?
+            .0;
+        let reverse = unsafe { dense::DFA::from_bytes_unchecked(bytes(reverse)) }
+            .ok()?
+            .0;
+        Some(Prebuilt::Dense(builder.build_from_dfas(forward, reverse)))
+    } else {
+        let forward = unsafe { sparse::DFA::from_bytes_unchecked(bytes(forward)) }
+            .ok()?
+            .0;
+        let reverse = unsafe { sparse::DFA::from_bytes_unchecked(bytes(reverse)) }
+            .ok()?
+            .0;
+        Some(Prebuilt::Sparse(builder.build_from_dfas(forward, reverse)))
+    }
+}
+
+/// How many built-in patterns `build.rs` compiled (none when cross-compiling to a big-endian
+/// target, or with `DRAFTLINT_NO_PREBUILT` set at build time).
+pub fn prebuilt_count() -> usize {
+    PREBUILT.len()
+}
