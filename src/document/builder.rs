@@ -342,8 +342,24 @@ enum WordClass {
     Other,
 }
 
-#[inline]
+/// The word-break class of a byte, read from a table: the fast path classifies every byte.
+#[inline(always)]
 fn ascii_word_class(b: u8) -> WordClass {
+    WORD_CLASSES[usize::from(b)]
+}
+
+/// [`byte_word_class`] of every byte.
+static WORD_CLASSES: [WordClass; 256] = {
+    let mut table = [WordClass::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = byte_word_class(b as u8);
+        b += 1;
+    }
+    table
+};
+
+const fn byte_word_class(b: u8) -> WordClass {
     match b {
         b'a'..=b'z' | b'A'..=b'Z' => WordClass::Letter,
         b'0'..=b'9' => WordClass::Digit,

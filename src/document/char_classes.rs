@@ -106,7 +106,8 @@ impl<C, A: Fn(u8) -> C> CharClasses<C> for Classes<'_, A> {
         self.bytes.len()
     }
 
-    #[inline]
+    // Called for every character by the fast paths' loops.
+    #[inline(always)]
     fn class(&self, i: usize) -> Option<C> {
         self.bytes.get(i).map(|&b| (self.class)(b))
     }
