@@ -217,6 +217,16 @@ pub(crate) fn has_digit(text: &str) -> bool {
     chunks.remainder().iter().any(u8::is_ascii_digit)
 }
 
+/// Whether `text` is a plain number: ASCII digits, `,` and `.` only. A match of a quantity
+/// pattern that is one holds no currency, scale or unit word, so its groups are known without
+/// a capture search.
+pub(crate) fn is_bare_number(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+}
+
 /// Literal phrases as one group, longest first (so "as of early" wins over "as of"); a
 /// group that never matches when the list is empty.
 pub(crate) fn phrase_alternation(phrases: &[String]) -> String {
