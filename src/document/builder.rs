@@ -171,7 +171,13 @@ impl BlockBuilder {
         Self {
             kind,
             span,
-            text: String::new(),
+            // The visible text of a prose block is rarely longer than its source: one
+            // allocation instead of one per doubling (the spare is returned by `finish`).
+            text: if kind.is_prose() {
+                String::with_capacity(span.len())
+            } else {
+                String::new()
+            },
             map: OffsetMap::default(),
             excluded: Vec::new(),
             list: None,
