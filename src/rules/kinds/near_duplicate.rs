@@ -528,6 +528,11 @@ impl NearDuplicate {
             {
                 continue;
             }
+            // Its content words are some of its words: a block with too few words is skipped
+            // before they are normalised.
+            if block.words.len() < self.min_words {
+                continue;
+            }
             self.terms(block, &mut terms);
             if terms.stems.len() < self.min_words {
                 continue;

@@ -201,10 +201,12 @@ impl Check for Repetition {
         for (_, block) in doc.prose() {
             let words = &block.words;
             for i in 0..words.len().saturating_sub(1) {
+                if !is_repeat(&block.text, words, i) {
+                    continue;
+                }
                 let (first, second) = (&words[i], &words[i + 1]);
                 let a = &block.text[first.text.clone()];
-                if !is_repeat(&block.text, words, i)
-                    || a.chars().any(|c| c.is_numeric())
+                if a.chars().any(|c| c.is_numeric())
                     || self.exceptions.contains(&a.to_lowercase())
                     || self.is_name(a, &block.text[second.text.clone()])
                     || !self.checks_script(a)
