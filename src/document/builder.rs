@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use crate::pattern::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::char_classes::{Ascii, CharClasses, Mixed};
+use super::char_classes::{CharClasses, Proxy};
 use super::sentences;
 use super::{Block, BlockKind, ListRef, PLACEHOLDER, Sentence, Word};
 use crate::span::Span;
@@ -171,7 +171,13 @@ impl BlockBuilder {
         Self {
             kind,
             span,
-            text: String::new(),
+            // The visible text of a prose block is rarely longer than its source: one
+            // allocation instead of one per doubling (the spare is returned by `finish`).
+            text: if kind.is_prose() {
+                String::with_capacity(span.len())
+            } else {
+                String::new()
+            },
             map: OffsetMap::default(),
             excluded: Vec::new(),
             list: None,
@@ -274,7 +280,13 @@ pub fn segment(block: &mut Block) {
     block.excluded.sort_by_key(|r| r.start);
     let excluded = &block.excluded;
     let map = &block.map;
-    block.words = word_ranges(&block.text)
+    // One proxy of the text for both fast paths.
+    let proxy = Proxy::new(&block.text);
+    let words = match &proxy {
+        Some(proxy) => words_of(&proxy.classes(ascii_word_class)),
+        None => uax29_words(&block.text),
+    };
+    block.words = words
         .into_iter()
         .filter(|r| {
             !excluded
@@ -286,7 +298,7 @@ pub fn segment(block: &mut Block) {
     block.words.shrink_to_fit();
     block.excluded.shrink_to_fit();
     let words = &block.words;
-    block.sentences = sentences::split(&block.text)
+    block.sentences = sentences::split_with(&block.text, proxy.as_ref())
         .into_iter()
         .map(|range| {
             let first = words.partition_point(|w| w.text.start < range.start);
@@ -303,18 +315,12 @@ pub fn segment(block: &mut Block) {
 /// The words of `text` (UAX #29 word pieces that hold a letter or digit): one pass that joins
 /// exactly what UAX #29 joins (letters, digits and `_` (WB5, WB8-WB10, WB13a-b), a letter
 /// pair across `:`, `.`, `'` or a curly apostrophe (WB6-7), a digit pair across `,`, `;`, `.`
-/// or an apostrophe (WB11-12)) for text made of ASCII and the characters of
-/// [`known_word_class`]; unicode-segmentation for any other text.
+/// or an apostrophe (WB11-12)) for text that has a [`Proxy`]; unicode-segmentation for any
+/// other text.
+#[cfg(test)]
 fn word_ranges(text: &str) -> Vec<Range<usize>> {
-    if text.is_ascii() {
-        let bytes = text.as_bytes();
-        return words_of(&Ascii {
-            bytes,
-            class: ascii_word_class,
-        });
-    }
-    match Mixed::new(text, ascii_word_class, known_word_class) {
-        Some(chars) => words_of(&chars),
+    match Proxy::new(text) {
+        Some(proxy) => words_of(&proxy.classes(ascii_word_class)),
         None => uax29_words(text),
     }
 }
@@ -342,8 +348,24 @@ enum WordClass {
     Other,
 }
 
-#[inline]
+/// The word-break class of a byte, read from a table: the fast path classifies every byte.
+#[inline(always)]
 fn ascii_word_class(b: u8) -> WordClass {
+    WORD_CLASSES[usize::from(b)]
+}
+
+/// [`byte_word_class`] of every byte.
+static WORD_CLASSES: [WordClass; 256] = {
+    let mut table = [WordClass::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = byte_word_class(b as u8);
+        b += 1;
+    }
+    table
+};
+
+const fn byte_word_class(b: u8) -> WordClass {
     match b {
         b'a'..=b'z' | b'A'..=b'Z' => WordClass::Letter,
         b'0'..=b'9' => WordClass::Digit,
@@ -353,21 +375,6 @@ fn ascii_word_class(b: u8) -> WordClass {
         b'.' | b'\'' => WordClass::MidNumLet,
         _ => WordClass::Other,
     }
-}
-
-/// The class of a non-ASCII character common in edited English prose (curly quotes, dashes,
-/// the no-break space, the ellipsis, Latin-1 letters) or standing for inline code (U+FFFC);
-/// `None` for any other.
-fn known_word_class(c: char) -> Option<WordClass> {
-    Some(match c {
-        '\u{2018}' | '\u{2019}' => WordClass::MidNumLet,
-        '\u{201C}' | '\u{201D}' | '\u{2013}' | '\u{2014}' | '\u{00A0}' | '\u{2026}'
-        | '\u{FFFC}' => WordClass::Other,
-        '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00F6}' | '\u{00F8}'..='\u{00FF}' => {
-            WordClass::Letter
-        }
-        _ => return None,
-    })
 }
 
 /// The words of a text read as word-break classes.
@@ -382,7 +389,8 @@ fn words_of(chars: &impl CharClasses<WordClass>) -> Vec<Range<usize>> {
             Some(WordClass::Letter | WordClass::Digit | WordClass::Underscore)
         )
     };
-    let mut out = Vec::new();
+    // About one word per six characters in prose: one allocation for most blocks.
+    let mut out = Vec::with_capacity(n / 6 + 1);
     let mut i = 0;
     while i < n {
         if !joins(i) {

@@ -22,7 +22,7 @@ mod quotations;
 pub mod sentences;
 mod structure;
 #[cfg(test)]
-mod test_text;
+pub(crate) mod test_text;
 
 use std::ops::Range;
 

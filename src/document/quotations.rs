@@ -109,6 +109,13 @@ fn mark(c: char) -> Option<Mark> {
     })
 }
 
+/// Whether a byte of UTF-8 text may start a character of [`mark`]: `"`, or the first byte of
+/// U+00AB and U+00BB (0xC2), of U+2018 to U+201E (0xE2) or of U+300C to U+300F (0xE3). Never a
+/// continuation byte, so it is always where a character starts.
+fn may_start_mark(b: u8) -> bool {
+    matches!(b, b'"' | 0xC2 | 0xE2 | 0xE3)
+}
+
 /// An opening mark waiting for its closer.
 struct Open {
     family: Family,
@@ -176,19 +183,28 @@ fn quotation(
 /// Inline quotations of one block, outermost only, in text order.
 fn inline(index: usize, block: &Block, next: Option<&Block>, out: &mut Vec<Quotation>) {
     let text = block.text.as_str();
-    if !text.contains(['"', '“', '„', '‘', '«', '「', '『']) {
+    // The straight mark is the only ASCII opener: ASCII text without it has no quotation.
+    if memchr::memchr(b'"', text.as_bytes()).is_none()
+        && (text.is_ascii() || !text.contains(['“', '„', '‘', '«', '「', '『']))
+    {
         return;
     }
     // Every closed pair, at any depth: (text, outer).
     let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    let mut prev: Option<char> = None;
-    while let Some((at, c)) = chars.next() {
-        let next_char = chars.peek().map(|&(_, c)| c);
-        let before = prev;
-        prev = Some(c);
+    // Only the marks are visited (see [`may_start_mark`]), with the characters around them.
+    let marks = text
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| may_start_mark(b))
+        .map(|(at, _)| at);
+    for at in marks {
+        let Some(c) = text[at..].chars().next() else {
+            continue;
+        };
         let Some(m) = mark(c) else { continue };
+        let before = text[..at].chars().next_back();
+        let next_char = text[at + c.len_utf8()..].chars().next();
         if block.is_excluded(&(at..at + c.len_utf8())) {
             continue;
         }
@@ -352,6 +368,30 @@ impl Document<'_> {
 
 #[cfg(test)]
 mod tests {
+    /// Every mark starts with a byte that [`super::may_start_mark`] admits.
+    #[test]
+    fn mark_bytes_are_admitted() {
+        for c in [
+            '"', '“', '„', '”', '‘', '’', '«', '»', '「', '」', '『', '』',
+        ] {
+            assert!(super::mark(c).is_some());
+            let mut buf = [0u8; 4];
+            assert!(
+                super::may_start_mark(c.encode_utf8(&mut buf).as_bytes()[0]),
+                "{c}"
+            );
+        }
+        for c in (0..0x11_0000u32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            if super::mark(c).is_some() {
+                assert!(
+                    super::may_start_mark(c.encode_utf8(&mut buf).as_bytes()[0]),
+                    "{c}"
+                );
+            }
+        }
+    }
+
     use crate::document::{Citation, Document};
     use crate::source::Format;
 

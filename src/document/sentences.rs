@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::char_classes::{Ascii, CharClasses, Mixed};
+use super::char_classes::{CharClasses, Proxy};
 
 /// Lower-cased abbreviations, without their final period, after which a sentence does not end.
 const ABBREVIATIONS: &[&str] = &[
@@ -19,9 +19,20 @@ const ABBREVIATIONS: &[&str] = &[
     "gen", "col", "lt", "capt", "sgt", "sen", "rep", "rev", "hon", "ca", "ph.d", "d.c",
 ];
 
+/// The length of the longest of [`ABBREVIATIONS`].
+const MAX_ABBREVIATION_LEN: usize = 6;
+
 /// Splits `text` into trimmed sentence ranges.
 pub fn split(text: &str) -> Vec<Range<usize>> {
-    let mut pieces = fast_pieces(text).unwrap_or_else(|| uax29_pieces(text));
+    split_with(text, Proxy::new(text).as_ref())
+}
+
+/// [`split`] with the text's proxy already made (`None`: the text has none).
+pub(super) fn split_with(text: &str, proxy: Option<&Proxy<'_>>) -> Vec<Range<usize>> {
+    let mut pieces = match proxy {
+        Some(proxy) => pieces(&proxy.classes(cat)),
+        None => uax29_pieces(text),
+    };
     // Glue and trim in place: one vector per block, however many sentences it holds.
     let mut kept = 0;
     let mut glue_next = false;
@@ -63,8 +74,24 @@ enum Cat {
     Other,
 }
 
-#[inline]
+/// The sentence category of a byte, read from a table: the fast path classifies every byte.
+#[inline(always)]
 fn cat(b: u8) -> Cat {
+    CATS[usize::from(b)]
+}
+
+/// [`byte_cat`] of every byte.
+static CATS: [Cat; 256] = {
+    let mut table = [Cat::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = byte_cat(b as u8);
+        b += 1;
+    }
+    table
+};
+
+const fn byte_cat(b: u8) -> Cat {
     match b {
         b'\r' => Cat::Cr,
         b'\n' => Cat::Lf,
@@ -87,32 +114,13 @@ fn uax29_pieces(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// The sentence category of a non-ASCII character that edited English prose is full of: curly
-/// quotes, dashes, the no-break space and the Latin-1 letters, and the placeholder of inline
-/// code. `None` for any other (the text then goes to unicode-segmentation).
-fn known_cat(c: char) -> Option<Cat> {
-    Some(match c {
-        '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' => Cat::Close,
-        '\u{2013}' | '\u{2014}' => Cat::SContinue,
-        '\u{00A0}' => Cat::Sp,
-        // `PLACEHOLDER` (U+FFFC) stands for inline code and images in a block's text.
-        '\u{2026}' | '\u{FFFC}' => Cat::Other,
-        '\u{00C0}'..='\u{00D6}' | '\u{00D8}'..='\u{00DE}' => Cat::Upper,
-        '\u{00DF}'..='\u{00F6}' | '\u{00F8}'..='\u{00FF}' => Cat::Lower,
-        _ => return None,
-    })
-}
-
-/// The sentence pieces of text made of ASCII and the characters of [`known_cat`], exactly as
-/// UAX #29 (and unicode-segmentation) cut them, in one pass with no table lookups: sentence
-/// splitting was the largest single cost of building a Document, and most prose blocks hold
-/// nothing else. `None` for other text.
+/// The sentence pieces of text that has a [`Proxy`] (ASCII and the non-ASCII characters edited
+/// English prose is full of), exactly as UAX #29 (and unicode-segmentation) cut them, in one
+/// pass with no table lookups: sentence splitting was the largest single cost of building a
+/// Document, and most prose blocks hold nothing else. `None` for other text.
+#[cfg(test)]
 fn fast_pieces(text: &str) -> Option<Vec<Range<usize>>> {
-    if text.is_ascii() {
-        let bytes = text.as_bytes();
-        return Some(pieces(&Ascii { bytes, class: cat }));
-    }
-    Some(pieces(&Mixed::new(text, cat, known_cat)?))
+    Some(pieces(&Proxy::new(text)?.classes(cat)))
 }
 
 /// The pieces of a text read as sentence categories.
@@ -230,11 +238,13 @@ fn ends_with_abbreviation(sentence: &str) -> bool {
     {
         return true;
     }
-    // The list is lower-case ASCII: an ASCII word is compared without lower-casing a copy.
+    // The list is lower-case ASCII: an ASCII word is compared without lower-casing a copy,
+    // and only when it is no longer than the longest abbreviation.
     if last_word.is_ascii() {
-        return ABBREVIATIONS
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(last_word));
+        return last_word.len() <= MAX_ABBREVIATION_LEN
+            && ABBREVIATIONS
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(last_word));
     }
     let lower = last_word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
@@ -349,6 +359,14 @@ mod tests {
             Some(vec![0..10, 10..22, 22..25])
         );
         assert_eq!(fast_pieces("日本語です。"), None);
+    }
+
+    #[test]
+    fn longest_abbreviation_is_known() {
+        assert_eq!(
+            ABBREVIATIONS.iter().map(|a| a.len()).max(),
+            Some(MAX_ABBREVIATION_LEN)
+        );
     }
 
     #[test]

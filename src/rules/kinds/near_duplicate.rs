@@ -103,7 +103,8 @@ documented_kind! {
     #[derive(Debug)]
     pub struct NearDuplicate {
         mode: Mode,
-        stop_words: FastSet<String>,
+        /// Lower-cased, as bytes (words are normalised into a byte buffer).
+        stop_words: FastSet<Vec<u8>>,
         /// The length of the longest stop word: longer words are not looked up.
         max_stop_len: usize,
         containment: f64,
@@ -115,10 +116,14 @@ documented_kind! {
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
     build_rule(text, origin, |p: NearDuplicateParams| {
-        let stop_words: FastSet<String> = p.stop_words.iter().map(|w| w.to_lowercase()).collect();
+        let stop_words: FastSet<Vec<u8>> = p
+            .stop_words
+            .iter()
+            .map(|w| w.to_lowercase().into_bytes())
+            .collect();
         Ok(NearDuplicate {
             mode: p.mode,
-            max_stop_len: stop_words.iter().map(String::len).max().unwrap_or(0),
+            max_stop_len: stop_words.iter().map(Vec::len).max().unwrap_or(0),
             stop_words,
             containment: p.containment,
             word_overlap: p.word_overlap,
@@ -132,53 +137,92 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
 /// "forces"/"force" to meet, without a dictionary.
 #[cfg(test)]
 fn stem(word: &str) -> String {
-    let mut buf = String::new();
+    let mut buf = Vec::new();
     lowercase_into(word, &mut buf);
     stem_in_place(&mut buf);
-    buf
+    String::from_utf8(buf).expect("stemming keeps UTF-8")
 }
 
 /// Lower-cases `word` into `buf` (reused, so normalising a document allocates once), with
-/// curly apostrophes made straight.
-fn lowercase_into(word: &str, buf: &mut String) {
+/// curly apostrophes made straight. The buffer holds UTF-8 bytes: stemming only removes and
+/// adds ASCII suffixes, which needs no `String` bookkeeping.
+fn lowercase_into(word: &str, buf: &mut Vec<u8>) {
     buf.clear();
     if word.is_ascii() {
-        buf.push_str(word);
-        buf.make_ascii_lowercase();
+        buf.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
         return;
     }
+    let mut utf8 = [0u8; 4];
     for c in word.chars() {
         if c == '’' {
-            buf.push('\'');
+            buf.push(b'\'');
         } else {
-            buf.extend(c.to_lowercase());
+            for lower in c.to_lowercase() {
+                buf.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
         }
     }
 }
 
-/// Strips English inflection from a lower-cased word, in place.
-fn stem_in_place(w: &mut String) {
-    if w.ends_with("'s") {
-        w.truncate(w.len() - 2);
+/// Strips English inflection from a lower-cased word (UTF-8 bytes), in place.
+fn stem_in_place(w: &mut Vec<u8>) {
+    let len = stem_len(w);
+    w.truncate(len);
+}
+
+/// Strips English inflection from a lower-cased word (UTF-8 bytes) in place, and returns the
+/// stem's length: every replacement is shorter than its suffix, so the stem is a prefix of
+/// the rewritten bytes. Suffixes are ASCII, so cutting one leaves whole characters.
+fn stem_len(word: &mut [u8]) -> usize {
+    // Every suffix below ends in one of these letters, so a word ending otherwise keeps its
+    // form (most words: the check is on the hot path of every word of a document).
+    if !matches!(
+        word.last(),
+        Some(b's' | b'd' | b't' | b'g' | b'n' | b'y' | b'e')
+    ) {
+        return word.len();
     }
-    for (suffix, replacement) in [("sses", "ss"), ("ies", "y"), ("ied", "y")] {
-        if w.len() > suffix.len() + 2 && w.ends_with(suffix) {
-            w.truncate(w.len() - suffix.len());
-            w.push_str(replacement);
-            return;
+    let mut len = word.len();
+    if ends_with(&word[..len], b"'s") {
+        len -= 2;
+    }
+    for (suffix, replacement) in [(&b"sses"[..], &b"ss"[..]), (b"ies", b"y"), (b"ied", b"y")] {
+        if len > suffix.len() + 2 && ends_with(&word[..len], suffix) {
+            len -= suffix.len();
+            word[len..len + replacement.len()].copy_from_slice(replacement);
+            return len + replacement.len();
         }
     }
-    if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
-        w.pop();
+    let w = |len: usize| &word[..len];
+    if len > 3 && ends_with(w(len), b"s") && !ends_with(w(len), b"ss") && !ends_with(w(len), b"us")
+    {
+        len -= 1;
     }
-    for suffix in ["ment", "ing", "ed", "ion", "ly", "ity"] {
-        if w.ends_with(suffix) && w.chars().count() > suffix.len() + 3 {
-            w.truncate(w.len() - suffix.len());
+    for suffix in [&b"ment"[..], b"ing", b"ed", b"ion", b"ly", b"ity"] {
+        if ends_with(w(len), suffix) && char_count(w(len)) > suffix.len() + 3 {
+            len -= suffix.len();
         }
     }
-    if w.len() > 3 && w.ends_with('e') {
-        w.pop();
+    if len > 3 && ends_with(w(len), b"e") {
+        len -= 1;
     }
+    len
+}
+
+/// `word.ends_with(suffix)` for the short suffixes of stemming, compared byte by byte rather
+/// than through a `memcmp` call.
+#[inline]
+fn ends_with(word: &[u8], suffix: &[u8]) -> bool {
+    word.len() >= suffix.len()
+        && word[word.len() - suffix.len()..]
+            .iter()
+            .zip(suffix)
+            .all(|(a, b)| a == b)
+}
+
+/// The number of characters of UTF-8 bytes (the bytes that do not continue a character).
+fn char_count(utf8: &[u8]) -> usize {
+    utf8.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 /// The normalised content words of a block (as hashes of their stems: comparing and indexing
@@ -191,7 +235,7 @@ struct Terms {
     /// Numbers and capitalised words not at a sentence start: the facts a text states.
     facts: FastSet<u64>,
     /// Scratch space for lower-casing and stemming a word.
-    buf: String,
+    buf: Vec<u8>,
 }
 
 /// Keys here are hashes, small indices or short stop words: a multiply-rotate mix is enough,
@@ -220,17 +264,20 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<MixHasher>>;
 type FastSet<K> = HashSet<K, BuildHasherDefault<MixHasher>>;
 
 /// FNV-1a: a fast, stable hash for short strings.
-fn hash(text: &str) -> u64 {
+fn hash(text: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
+    for &b in text {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
 }
 
+/// Words up to this many bytes are normalised in a stack buffer.
+const SHORT_WORD: usize = 32;
+
 /// The hash of a word's stem; `buf` is scratch space.
-fn stem_hash(word: &str, buf: &mut String) -> u64 {
+fn stem_hash(word: &str, buf: &mut Vec<u8>) -> u64 {
     lowercase_into(word, buf);
     stem_in_place(buf);
     hash(buf)
@@ -299,15 +346,26 @@ impl NearDuplicate {
                 let text = &block.text[word.text.clone()];
                 let first = text.chars().next().unwrap_or(' ');
                 let fact = want_facts && (first.is_numeric() || (first.is_uppercase() && i > 0));
-                lowercase_into(text, buf);
-                let stop = buf.len() <= self.max_stop_len && self.stop_words.contains(buf.as_str());
+                // A short ASCII word (most words) is normalised on the stack.
+                let mut short = [0u8; SHORT_WORD];
+                let lower: &mut [u8] = if text.len() <= SHORT_WORD && text.is_ascii() {
+                    let lower = &mut short[..text.len()];
+                    for (l, b) in lower.iter_mut().zip(text.bytes()) {
+                        *l = b.to_ascii_lowercase();
+                    }
+                    lower
+                } else {
+                    lowercase_into(text, buf);
+                    &mut buf[..]
+                };
+                let stop = lower.len() <= self.max_stop_len && self.stop_words.contains(&*lower);
                 let content = !stop && text.chars().any(char::is_alphanumeric);
                 // Stop words and punctuation are stemmed only when they state a fact.
                 if !content && !fact {
                     continue;
                 }
-                stem_in_place(buf);
-                let stem = hash(buf);
+                let len = stem_len(lower);
+                let stem = hash(&lower[..len]);
                 if fact {
                     terms.facts.insert(stem);
                 }
@@ -470,6 +528,11 @@ impl NearDuplicate {
             {
                 continue;
             }
+            // Its content words are some of its words: a block with too few words is skipped
+            // before they are normalised.
+            if block.words.len() < self.min_words {
+                continue;
+            }
             self.terms(block, &mut terms);
             if terms.stems.len() < self.min_words {
                 continue;
@@ -544,7 +607,7 @@ impl NearDuplicate {
     fn check_questions(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         for faq in &doc.faqs {
             let mut seen: Vec<(usize, FastSet<u64>)> = Vec::new();
-            let mut buf = String::new();
+            let mut buf = Vec::new();
             for pair in &faq.pairs {
                 let block = &doc.blocks[pair.question];
                 let words: FastSet<u64> = block
@@ -552,7 +615,8 @@ impl NearDuplicate {
                     .iter()
                     .map(|w| block.text[w.text.clone()].to_lowercase())
                     .filter(|w| {
-                        !QUESTION_WORDS.contains(&w.as_str()) && !self.stop_words.contains(w)
+                        !QUESTION_WORDS.contains(&w.as_str())
+                            && !self.stop_words.contains(w.as_bytes())
                     })
                     .map(|w| stem_hash(&w, &mut buf))
                     .collect();
@@ -623,5 +687,54 @@ mod tests {
         assert_eq!(stem("forces"), stem("force"));
         assert_eq!(stem("disillusionment"), stem("disillusioned"));
         assert_eq!(stem("Russia’s"), stem("Russia"));
+    }
+
+    /// The stemmer as it was written on `String`s, with `str::ends_with` and a character
+    /// count: the byte stemmer and its early exit must give the same stems.
+    fn reference_stem(word: &str) -> String {
+        let mut w: String = word
+            .chars()
+            .flat_map(|c| {
+                if c == '’' {
+                    vec!['\'']
+                } else {
+                    c.to_lowercase().collect()
+                }
+            })
+            .collect();
+        if w.ends_with("'s") {
+            w.truncate(w.len() - 2);
+        }
+        for (suffix, replacement) in [("sses", "ss"), ("ies", "y"), ("ied", "y")] {
+            if w.len() > suffix.len() + 2 && w.ends_with(suffix) {
+                w.truncate(w.len() - suffix.len());
+                w.push_str(replacement);
+                return w;
+            }
+        }
+        if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
+            w.pop();
+        }
+        for suffix in ["ment", "ing", "ed", "ion", "ly", "ity"] {
+            if w.ends_with(suffix) && w.chars().count() > suffix.len() + 3 {
+                w.truncate(w.len() - suffix.len());
+            }
+        }
+        if w.len() > 3 && w.ends_with('e') {
+            w.pop();
+        }
+        w
+    }
+
+    #[test]
+    fn byte_stems_match_the_string_stemmer() {
+        let parts = [
+            "a", "e", "s", "d", "t", "g", "n", "y", "i", "l", "m", "o", "u", "'", "’", "é", "É",
+            "ß", "K", "ment", "ing", "ed", "ion", "ly", "ity", "ies", "ied", "sses", "us", "ss",
+            "'s", "’s",
+        ];
+        for word in crate::document::test_text::random_texts(&parts, 3, 8, 100_000) {
+            assert_eq!(stem(&word), reference_stem(&word), "{word:?}");
+        }
     }
 }

@@ -6,7 +6,10 @@ use crate::pattern::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{KindError, compile_alternation, documented_kind, phrase_alternation, spanned_parts};
+use super::{
+    KindError, compile_alternation, documented_kind, is_bare_number, phrase_alternation,
+    spanned_parts,
+};
 use crate::diagnostic::Diagnostic;
 use crate::document::{BlockKind, Document};
 use crate::rules::load::build_rule;
@@ -114,6 +117,9 @@ documented_kind! {
     #[derive(Debug)]
     pub struct NumberConsistency {
         quantity: Regex,
+        /// No scale word is empty or a plain number, so a match of `quantity` that is a plain
+        /// number (after one space) is its number group alone (see [`DigitGroups`]).
+        bare_numbers: bool,
         spelled: Option<Regex>,
         approx_before: Option<Regex>,
         lower_before: Option<Regex>,
@@ -197,6 +203,9 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         }
         Ok(NumberConsistency {
             quantity,
+            bare_numbers: scale_words
+                .iter()
+                .all(|w| !w.is_empty() && !is_bare_number(w)),
             spelled,
             approx_before: words_regex(&p.approximators, "", r"\s*$")?,
             lower_before: words_regex(&p.lower_bounds, "", r"\s*$")?,
@@ -307,22 +316,81 @@ struct Candidate {
     scaled: bool,
 }
 
+/// The groups of a match of the digit quantity pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct DigitGroups {
+    whole: Range<usize>,
+    cur: Option<Range<usize>>,
+    num: Range<usize>,
+    scale: Option<Range<usize>>,
+    pct: Option<Range<usize>>,
+}
+
+impl DigitGroups {
+    fn of(caps: &crate::pattern::Captures<'_>) -> DigitGroups {
+        let group = |name: &str| caps.name(name).map(|m| m.range());
+        DigitGroups {
+            whole: caps.get(0).expect("match").range(),
+            cur: group("cur"),
+            num: group("num").expect("num"),
+            scale: group("scale"),
+            pct: group("pct"),
+        }
+    }
+
+    /// The groups of a match that is a plain number, after at most one ASCII space (the
+    /// pattern's `\s?`), when no scale word can match a plain number: the number alone.
+    fn bare(text: &str, whole: Range<usize>) -> Option<DigitGroups> {
+        let body = &text[whole.clone()];
+        let space = usize::from(body.as_bytes().first().is_some_and(u8::is_ascii_whitespace));
+        is_bare_number(&body[space..]).then(|| DigitGroups {
+            num: whole.start + space..whole.end,
+            whole,
+            cur: None,
+            scale: None,
+            pct: None,
+        })
+    }
+}
+
 impl NumberConsistency {
+    /// The matches of the digit quantity pattern: most numbers of prose are plain ("2024"),
+    /// and when every match of a text is one, their groups are known without the capture
+    /// search.
+    fn digit_groups(&self, text: &str, has_digit: bool) -> Vec<DigitGroups> {
+        if !has_digit {
+            return Vec::new();
+        }
+        if self.bare_numbers {
+            let bare: Option<Vec<DigitGroups>> = self
+                .quantity
+                .find_iter(text)
+                .map(|m| DigitGroups::bare(text, m.range()))
+                .collect();
+            if let Some(bare) = bare {
+                return bare;
+            }
+        }
+        self.quantity
+            .captures_iter(text)
+            .map(|c| DigitGroups::of(&c))
+            .collect()
+    }
+
     /// Numbers written with digits (only searched for where `has_digit`) and spelled out.
     fn candidates(&self, text: &str, has_digit: bool) -> Vec<Candidate> {
         let mut out = Vec::new();
-        let digit_matches = has_digit.then(|| self.quantity.captures_iter(text));
-        for caps in digit_matches.into_iter().flatten() {
-            let whole = caps.get(0).expect("match");
-            let num = caps.name("num").expect("num");
-            let Ok(mut value) = num.as_str().replace(',', "").parse::<f64>() else {
+        for g in self.digit_groups(text, has_digit) {
+            let whole = &text[g.whole.clone()];
+            let num = &text[g.num.clone()];
+            let Ok(mut value) = num.replace(',', "").parse::<f64>() else {
                 continue;
             };
-            let mut half_step = half_step(num.as_str());
-            let currency = caps.name("cur").map(|c| c.as_str().to_string());
+            let mut half_step = half_step(num);
+            let currency = g.cur.map(|c| text[c].to_string());
             let mut scaled = false;
-            if let Some(scale) = caps.name("scale") {
-                let word = scale.as_str().to_lowercase();
+            if let Some(scale) = g.scale {
+                let word = text[scale].to_lowercase();
                 // "4.2m" is money only with a currency sign; "4.2 m" alone is metres.
                 let short = word.len() <= 2;
                 if short && currency.is_none() {
@@ -333,14 +401,14 @@ impl NumberConsistency {
                 half_step *= factor;
                 scaled = true;
             }
-            let unit = match (&currency, caps.name("pct")) {
+            let unit = match (&currency, g.pct) {
                 (Some(c), _) => Unit::Money(c.replace("US$", "$")),
                 (None, Some(_)) => Unit::Percent,
                 (None, None) => Unit::Count,
             };
-            let start = whole.start() + (whole.as_str().len() - whole.as_str().trim_start().len());
+            let start = g.whole.start + (whole.len() - whole.trim_start().len());
             out.push(Candidate {
-                range: start..whole.end(),
+                range: start..g.whole.end,
                 value,
                 half_step,
                 unit,
@@ -884,6 +952,64 @@ mod tests {
             assert_eq!(rule.ends_range(before), range, "{before:?}");
             assert_eq!(rule.range_before.is_match(before), range, "{before:?}");
         }
+    }
+
+    /// A match of the built-in digit pattern that is a plain number (after one space) has
+    /// exactly the groups [`super::DigitGroups::bare`] gives it, whatever surrounds it.
+    #[test]
+    fn bare_number_groups_are_the_captured_ones() {
+        let rule = super::build(
+            include_str!("../../../rules/inconsistent-number.toml"),
+            Origin::Builtin("inconsistent-number.toml"),
+        )
+        .expect("built-in rule");
+        let rule = rule
+            .check
+            .as_any()
+            .downcast_ref::<NumberConsistency>()
+            .expect("a number-consistency rule");
+        assert!(rule.bare_numbers);
+        let parts = [
+            "2024",
+            "1,000",
+            "4.5",
+            "12",
+            "0",
+            " ",
+            "  ",
+            "\t",
+            "%",
+            "$",
+            "€",
+            "US$",
+            "million",
+            "bn",
+            "m",
+            "k",
+            " per cent",
+            "percent",
+            "-",
+            "a",
+            ",",
+            ".",
+            "(",
+            ":",
+            "\u{a0}",
+        ];
+        let (mut bare, mut other) = (0, 0);
+        for text in crate::document::test_text::random_texts(&parts, 43, 12, 40_000) {
+            for caps in rule.quantity.captures_iter(&text) {
+                let range = caps.get(0).expect("match").range();
+                match super::DigitGroups::bare(&text, range) {
+                    Some(groups) => {
+                        bare += 1;
+                        assert_eq!(groups, super::DigitGroups::of(&caps), "{text:?}");
+                    }
+                    None => other += 1,
+                }
+            }
+        }
+        assert!(bare > 10_000 && other > 2_000, "{bare} {other}");
     }
 
     #[test]

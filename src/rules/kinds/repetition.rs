@@ -201,10 +201,12 @@ impl Check for Repetition {
         for (_, block) in doc.prose() {
             let words = &block.words;
             for i in 0..words.len().saturating_sub(1) {
+                if !is_repeat(&block.text, words, i) {
+                    continue;
+                }
                 let (first, second) = (&words[i], &words[i + 1]);
                 let a = &block.text[first.text.clone()];
-                if !is_repeat(&block.text, words, i)
-                    || a.chars().any(|c| c.is_numeric())
+                if a.chars().any(|c| c.is_numeric())
                     || self.exceptions.contains(&a.to_lowercase())
                     || self.is_name(a, &block.text[second.text.clone()])
                     || !self.checks_script(a)
@@ -318,16 +320,19 @@ impl Repetition {
 /// the first letter only ("The the"); "tls TLS" is a deliberate gloss, not a slip.
 fn is_repeat(text: &str, words: &[Word], i: usize) -> bool {
     let (first, second) = (&words[i], &words[i + 1]);
-    let a = &text[first.text.clone()];
-    let b = &text[second.text.clone()];
-    // Most word pairs differ: an ASCII first letter allows rejecting them without decoding.
-    if let (Some(&x), Some(&y)) = (a.as_bytes().first(), b.as_bytes().first())
+    // Most word pairs differ: an ASCII first letter allows rejecting them without decoding
+    // (and their bytes are compared without slicing the text at character boundaries).
+    let bytes = text.as_bytes();
+    let (a, b) = (&bytes[first.text.clone()], &bytes[second.text.clone()]);
+    if let (Some(&x), Some(&y)) = (a.first(), b.first())
         && x.is_ascii()
         && y.is_ascii()
         && (a.len() != b.len() || !x.eq_ignore_ascii_case(&y) || a[1..] != b[1..])
     {
         return false;
     }
+    let a = &text[first.text.clone()];
+    let b = &text[second.text.clone()];
     let between = &text[first.text.end..second.text.start];
     if !between.chars().all(char::is_whitespace) {
         return false;

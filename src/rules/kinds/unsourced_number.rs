@@ -5,7 +5,9 @@ use crate::pattern::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{KindError, PhraseMatcher, compile_alternation, documented_kind, spanned_parts};
+use super::{
+    KindError, PhraseMatcher, compile_alternation, documented_kind, is_bare_number, spanned_parts,
+};
 use crate::diagnostic::Diagnostic;
 use crate::document::{Block, BlockKind, Document};
 use crate::rules::load::build_rule;
@@ -259,6 +261,10 @@ documented_kind! {
         /// any of these is skipped before the word pattern runs.
         word_prefilter: aho_corasick::AhoCorasick,
         digit_quantity: Regex,
+        /// Every alternative of `digit_quantity` but a plain number needs a character other
+        /// than a digit, `,` or `.`: a match made only of those is its number group alone,
+        /// and needs no capture search (see [`Groups::bare_number`]).
+        bare_numbers: bool,
         word_quantity: Regex,
         not_statistics: Option<Regex>,
         identifier_before: Regex,
@@ -289,6 +295,63 @@ documented_kind! {
         named_source_after: Option<Regex>,
         speaker_statements: Vec<Regex>,
         speaker_stopwords: Vec<String>,
+    }
+}
+
+/// Whether the alternative [`words_alternation`] makes of `word` could match a plain number (or
+/// nothing): it is empty, or one token of digits, `,` and `.` (several tokens need white space
+/// between them, and case folding maps no other character to these).
+fn may_match_bare(word: &str) -> bool {
+    let mut tokens = word.split_whitespace();
+    match (tokens.next(), tokens.next()) {
+        (None, _) => true,
+        (Some(token), None) => is_bare_number(token),
+        _ => false,
+    }
+}
+
+/// The named groups of a quantity match, read once: a lookup by name hashes the name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Groups {
+    whole: Range<usize>,
+    approx: Option<Range<usize>>,
+    money: Option<Range<usize>>,
+    ratio: Option<Range<usize>>,
+    num: Option<Range<usize>>,
+    suffix: Option<Range<usize>>,
+    mult: Option<Range<usize>>,
+    spelled: Option<Range<usize>>,
+}
+
+impl Groups {
+    fn of(caps: &crate::pattern::Captures<'_>) -> Groups {
+        let group = |name: &str| caps.name(name).map(|m| m.range());
+        Groups {
+            whole: caps.get(0).expect("match").range(),
+            approx: group("approx"),
+            money: group("money"),
+            ratio: group("ratio"),
+            num: group("num"),
+            suffix: group("suffix"),
+            mult: group("mult"),
+            spelled: group("spelled"),
+        }
+    }
+
+    /// The groups of a match of the digit pattern that is a plain number ([`is_bare_number`]),
+    /// when every other alternative needs another character (`bare_numbers`): the number
+    /// group alone, found without the capture search.
+    fn bare_number(whole: Range<usize>) -> Groups {
+        Groups {
+            num: Some(whole.clone()),
+            whole,
+            approx: None,
+            money: None,
+            ratio: None,
+            suffix: None,
+            mult: None,
+            spelled: None,
+        }
     }
 }
 
@@ -342,6 +405,16 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         let multipliers = group(&p.multiplier_words);
         let numbers = group(&p.number_words);
         let digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";
+        let bare_numbers = [
+            &p.approximators,
+            &p.scale_words,
+            &p.currency_symbols,
+            &p.currency_words,
+            &p.percent_words,
+            &p.measurement_units,
+        ]
+        .iter()
+        .all(|words| !words.iter().any(|w| may_match_bare(w)));
         // Two patterns find the candidates; their named groups say what kind of quantity each
         // is. Quantities written with digits are common and need no number words, so their
         // pattern stays small; the word pattern runs only where its prefilter found a word.
@@ -412,6 +485,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         Ok(UnsourcedNumber {
             word_prefilter,
             digit_quantity,
+            bare_numbers,
             word_quantity,
             not_statistics: compile_alternation(&spanned_parts(&p.not_statistics), false)?,
             identifier_before,
@@ -480,18 +554,39 @@ impl UnsourcedNumber {
     /// Quantities in a block that are statistics, with their sentence.
     fn quantities(&self, block: &Block) -> Vec<Quantity> {
         let text = &block.text;
-        let mut candidates: Vec<crate::pattern::Captures<'_>> = Vec::new();
+        let mut candidates: Vec<Groups> = Vec::new();
         if super::has_digit(text) {
-            candidates.extend(self.digit_quantity.captures_iter(text));
+            // Most numbers of prose are plain ("2024", "1.5"): when every match of a block is
+            // one, their groups are known without searching for captures.
+            let matches: Vec<Range<usize>> = if self.bare_numbers {
+                self.digit_quantity
+                    .find_iter(text)
+                    .map(|m| m.range())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if self.bare_numbers && matches.iter().all(|r| is_bare_number(&text[r.clone()])) {
+                candidates.extend(matches.into_iter().map(Groups::bare_number));
+            } else {
+                candidates.extend(
+                    self.digit_quantity
+                        .captures_iter(text)
+                        .map(|c| Groups::of(&c)),
+                );
+            }
         }
         if self.word_prefilter.is_match(text) {
-            candidates.extend(self.word_quantity.captures_iter(text));
-            candidates.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
+            candidates.extend(
+                self.word_quantity
+                    .captures_iter(text)
+                    .map(|c| Groups::of(&c)),
+            );
+            candidates.sort_by_key(|g| g.whole.start);
             let mut end = 0;
-            candidates.retain(|c| {
-                let m = c.get(0).expect("match");
-                let keep = m.start() >= end;
-                end = end.max(m.end());
+            candidates.retain(|g| {
+                let keep = g.whole.start >= end;
+                end = end.max(g.whole.end);
                 keep
             });
         }
@@ -514,42 +609,39 @@ impl UnsourcedNumber {
         // once a candidate has passed the cheap checks (most numbers are years or versions).
         let mut context: Option<(Vec<usize>, Vec<Range<usize>>)> = None;
         let mut out = Vec::new();
-        for caps in candidates {
-            let whole = caps.get(0).expect("match");
-            let range = whole.range();
+        for g in candidates {
+            let range = g.whole.clone();
+            let whole = &text[range.clone()];
             if block.is_excluded(&range) {
                 continue;
             }
-            if let Some(num) = caps.name("num")
-                && !self.is_statistic(text, num.range(), caps.name("suffix").map(|s| s.as_str()))
+            if let Some(num) = &g.num
+                && !self.is_statistic(text, num.clone(), g.suffix.clone().map(|s| &text[s]))
             {
                 continue;
             }
             // "-fold" is a claim only in a comparison ("a tenfold increase"); "the lessons are
             // twofold" counts nothing.
-            if let Some(mult) = caps.name("mult")
-                && mult.as_str().to_ascii_lowercase().ends_with("fold")
-                && !self.comparative.is_match(&text[mult.end()..])
+            if let Some(mult) = &g.mult
+                && text[mult.clone()].to_ascii_lowercase().ends_with("fold")
+                && !self.comparative.is_match(&text[mult.end..])
             {
                 continue;
             }
             // Nothing needs a source for being zero ("it costs $0").
-            let digits: String = whole
-                .as_str()
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect();
-            if !digits.is_empty() && digits.bytes().all(|b| b == b'0') {
+            let mut digits = whole.bytes().filter(u8::is_ascii_digit).peekable();
+            if digits.peek().is_some() && digits.all(|b| b == b'0') {
                 continue;
             }
-            if caps.name("money").is_some() || caps.name("num").is_some() {
+            if g.money.is_some() || g.num.is_some() {
                 // A number glued to letters or joined by a hyphen is a name ("COVID-19", "G7").
                 let before = text[..range.start].chars().next_back();
-                let start_of_number = caps
-                    .name("money")
-                    .or(caps.name("num"))
+                let start_of_number = g
+                    .money
+                    .as_ref()
+                    .or(g.num.as_ref())
                     .expect("one of them")
-                    .start();
+                    .start;
                 let glued = text[..start_of_number].chars().next_back();
                 // A number glued to letters, signs or dashes is a name, an issue number or a
                 // technical value ("COVID-19", "#1234", "−170", "1–800").
@@ -558,7 +650,7 @@ impl UnsourcedNumber {
                 // "moveForward(100)": an argument, not a count.
                 let call = preceding.next() == Some('(')
                     && preceding.next().is_some_and(char::is_alphanumeric);
-                if caps.name("approx").is_none() && before.is_some_and(glue)
+                if g.approx.is_none() && before.is_some_and(glue)
                     || glued.is_some_and(|c| c.is_alphabetic() || "-#−+–—@".contains(c))
                     || call
                 {
@@ -576,11 +668,11 @@ impl UnsourcedNumber {
                 }
             }
             if in_conversion(text, range.start)
-                || caps.name("approx").is_none()
-                    && caps
-                        .name("num")
-                        .is_some_and(|n| n.as_str().bytes().all(|b| b.is_ascii_digit()))
-                    && caps.name("suffix").is_none()
+                || g.approx.is_none()
+                    && g.num
+                        .as_ref()
+                        .is_some_and(|n| text[n.clone()].bytes().all(|b| b.is_ascii_digit()))
+                    && g.suffix.is_none()
                     && after_name(text, range.start)
             {
                 continue;
@@ -607,7 +699,7 @@ impl UnsourcedNumber {
             {
                 continue;
             }
-            let (kind, base) = self.kind(&caps);
+            let (kind, base) = self.kind(text, &g);
             out.push(Quantity {
                 range,
                 sentence,
@@ -911,8 +1003,8 @@ impl UnsourcedNumber {
 
 impl UnsourcedNumber {
     /// The kind of quantity a candidate is, and its base score.
-    fn kind(&self, caps: &crate::pattern::Captures<'_>) -> (Kind, f64) {
-        let kind = self.kind_of(caps);
+    fn kind(&self, text: &str, g: &Groups) -> (Kind, f64) {
+        let kind = self.kind_of(text, g);
         let b = &self.base;
         let base = match kind {
             Kind::Percent => b.percent,
@@ -924,7 +1016,7 @@ impl UnsourcedNumber {
             Kind::Ratio => b.ratio,
         };
         // Money in millions is also a scaled figure.
-        let lower = caps[0].to_lowercase();
+        let lower = text[g.whole.clone()].to_lowercase();
         let scaled_money = kind == Kind::Money
             && self.scale_words.iter().any(|w| {
                 lower
@@ -941,21 +1033,22 @@ impl UnsourcedNumber {
         )
     }
 
-    fn kind_of(&self, caps: &crate::pattern::Captures<'_>) -> Kind {
-        if caps.name("ratio").is_some() {
+    fn kind_of(&self, text: &str, g: &Groups) -> Kind {
+        if g.ratio.is_some() {
             return Kind::Ratio;
         }
-        if caps.name("mult").is_some() {
+        if g.mult.is_some() {
             return Kind::Multiplier;
         }
-        if caps.name("spelled").is_some() {
+        if g.spelled.is_some() {
             return Kind::Scaled;
         }
-        let suffix = caps
-            .name("suffix")
-            .map(|m| m.as_str().trim().to_lowercase())
+        let suffix = g
+            .suffix
+            .clone()
+            .map(|m| text[m].trim().to_lowercase())
             .unwrap_or_default();
-        if caps.name("money").is_some()
+        if g.money.is_some()
             || !suffix.is_empty()
                 && self
                     .currency_words
@@ -1162,6 +1255,82 @@ mod tests {
 
     fn at(text: &str, needle: &str) -> usize {
         text.find(needle).expect("needle in text")
+    }
+
+    /// A match of the built-in digit pattern made only of digits, `,` and `.` has exactly the
+    /// groups [`Groups::bare_number`] gives it, whatever surrounds it.
+    #[test]
+    fn bare_number_groups_are_the_captured_ones() {
+        let rules = crate::rules::RuleSet::builtin().expect("built-in rules");
+        let rule = rules
+            .rules
+            .iter()
+            .find(|r| r.meta.id == "unsourced-number")
+            .expect("the rule");
+        let un = rule
+            .check
+            .as_any()
+            .downcast_ref::<UnsourcedNumber>()
+            .expect("an unsourced-number rule");
+        assert!(un.bare_numbers);
+        let parts = [
+            "2024",
+            "1,000",
+            "4.5",
+            "12",
+            "0",
+            " ",
+            "  ",
+            "%",
+            "$",
+            "€",
+            "US$",
+            "million",
+            "bn",
+            "k",
+            "m",
+            "about ",
+            "nearly ",
+            " in ",
+            " out of ",
+            "percent",
+            " per cent",
+            "x",
+            "times",
+            "km",
+            "kg",
+            "-",
+            "a",
+            "b",
+            ",",
+            ".",
+            "(",
+            ")",
+            ":",
+            "#",
+            "fold",
+            "one",
+            "five",
+            "twice",
+            "\n",
+        ];
+        let (mut bare, mut other) = (0, 0);
+        for text in crate::document::test_text::random_texts(&parts, 41, 12, 40_000) {
+            for caps in un.digit_quantity.captures_iter(&text) {
+                let range = caps.get(0).expect("match").range();
+                if is_bare_number(&text[range.clone()]) {
+                    bare += 1;
+                    assert_eq!(Groups::of(&caps), Groups::bare_number(range), "{text:?}");
+                } else {
+                    other += 1;
+                }
+            }
+        }
+        assert!(bare > 10_000 && other > 2_000, "{bare} {other}");
+        assert!(may_match_bare(""));
+        assert!(may_match_bare(" 1.5 "));
+        assert!(!may_match_bare("1 5"));
+        assert!(!may_match_bare("m2"));
     }
 
     #[test]
