@@ -57,6 +57,27 @@ fn spellings(pattern: &str) -> Option<Vec<String>> {
 fn sequence(chars: &[char], mut at: usize) -> Option<(Vec<String>, usize)> {
     let mut out = vec![String::new()];
     while at < chars.len() && chars[at] != '|' && chars[at] != ')' {
+        // A plain character (most of a word list) extends every spelling in place, without
+        // building a one-spelling atom first.
+        let single = match chars[at] {
+            '\\' => chars
+                .get(at + 1)
+                .filter(|c| c.is_ascii_punctuation())
+                .map(|&c| (c, at + 2)),
+            c if is_plain_char(c) => Some((c, at + 1)),
+            _ => None,
+        };
+        if let Some((c, next)) = single
+            && chars
+                .get(next)
+                .is_none_or(|n| !matches!(n, '*' | '+' | '{' | '?'))
+        {
+            for head in &mut out {
+                head.push(c);
+            }
+            at = next;
+            continue;
+        }
         let (mut atom, next) = match chars[at] {
             '(' => {
                 if chars.get(at + 1) != Some(&'?') || chars.get(at + 2) != Some(&':') {
