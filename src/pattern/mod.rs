@@ -18,8 +18,8 @@
 //!
 //! Building the automata is most of a small run's start-up, and a run reaches only some of
 //! the built-in patterns (a draft with no link list never needs the link patterns). So a
-//! built-in pattern ([`trusted`]) is neither parsed nor built until its first search; the
-//! tests build every one of them. A pattern from a rule file is parsed when it is created, so
+//! built-in pattern ([`trusted`]) is neither parsed nor built until its first search, and
+//! most come compiled with the binary ([`prebuilt`]); the tests build every one of them. A pattern from a rule file is parsed when it is created, so
 //! that a bad pattern is reported at once, where it is written, and [`build_pending`] builds
 //! those in parallel, largest first, once the run knows its rules (the patterns of rules a
 //! run leaves out are never built), so that one too large to build is reported before the
@@ -297,8 +297,10 @@ fn build(which: impl Fn(&Lazy) -> bool) -> Vec<BuildFailure> {
         .collect()
 }
 
-/// The built-in patterns created so far and not built yet, as written (`build.rs` compiles
-/// the built-in rules' patterns ahead of time from this list: see `rules/patterns.json`).
+/// The built-in patterns created so far and not built yet, as written: what
+/// `tests/builtin_patterns.rs` keeps `src/pattern/builtin.json`, the list `build.rs` compiles
+/// ahead of time, equal to.
+#[doc(hidden)]
 pub fn builtin_sources() -> Vec<String> {
     let pending = PENDING.lock().unwrap_or_else(|p| p.into_inner());
     let mut sources: Vec<String> = pending

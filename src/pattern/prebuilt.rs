@@ -67,22 +67,27 @@ pub(super) fn lookup(pattern: &str) -> Option<Prebuilt> {
     // (one version in Cargo.lock serves build.rs and the library) for a little-endian target
     // (build.rs writes nothing for any other), in this build, each at an 8-byte boundary of an
     // 8-byte-aligned blob. The checked `from_bytes` would validate every transition again at
-    // every start (about 1 ms per MB dense, 3 ms per MB sparse).
+    // every start (about 1 ms per MB dense, 3 ms per MB sparse), so only debug builds (the
+    // tests, which load every prebuilt pattern) check them.
     if is_dense {
-        let forward = unsafe { dense::DFA::from_bytes_unchecked(bytes(forward)) }
-            .ok()?
-            .0;
-        let reverse = unsafe { dense::DFA::from_bytes_unchecked(bytes(reverse)) }
-            .ok()?
-            .0;
+        let load = |range| {
+            if cfg!(debug_assertions) {
+                dense::DFA::from_bytes(bytes(range)).map(|(dfa, _)| dfa)
+            } else {
+                unsafe { dense::DFA::from_bytes_unchecked(bytes(range)) }.map(|(dfa, _)| dfa)
+            }
+        };
+        let (forward, reverse) = (load(forward).ok()?, load(reverse).ok()?);
         Some(Prebuilt::Dense(builder.build_from_dfas(forward, reverse)))
     } else {
-        let forward = unsafe { sparse::DFA::from_bytes_unchecked(bytes(forward)) }
-            .ok()?
-            .0;
-        let reverse = unsafe { sparse::DFA::from_bytes_unchecked(bytes(reverse)) }
-            .ok()?
-            .0;
+        let load = |range| {
+            if cfg!(debug_assertions) {
+                sparse::DFA::from_bytes(bytes(range)).map(|(dfa, _)| dfa)
+            } else {
+                unsafe { sparse::DFA::from_bytes_unchecked(bytes(range)) }.map(|(dfa, _)| dfa)
+            }
+        };
+        let (forward, reverse) = (load(forward).ok()?, load(reverse).ok()?);
         Some(Prebuilt::Sparse(builder.build_from_dfas(forward, reverse)))
     }
 }
