@@ -10,7 +10,7 @@
 //!
 //! Patterns are built with `regex-automata` directly rather than through the `regex` crate,
 //! with the same syntax, limits and matches (leftmost-first, the same spans and groups), but
-//! in the order a search needs the parts ([`engine`]): the forward automaton first, the
+//! in the order a search needs the parts (`engine.rs`): the forward automaton first, the
 //! reverse one on the first match, no literal prefilter (extracting it from a long
 //! case-insensitive alternation is about a quarter of the compile time, and prose patterns
 //! searched per block gain nothing from it). [`Regex`] keeps the small part of `regex`'s API
@@ -19,11 +19,12 @@
 //! Building the automata is most of a small run's start-up, and a run reaches only some of
 //! the built-in patterns (a draft with no link list never needs the link patterns). So a
 //! built-in pattern ([`trusted`]) is neither parsed nor built until its first search, and
-//! most come compiled with the binary ([`prebuilt`]); the tests build every one of them. A pattern from a rule file is parsed when it is created, so
-//! that a bad pattern is reported at once, where it is written, and [`build_pending`] builds
-//! those in parallel, largest first, once the run knows its rules (the patterns of rules a
-//! run leaves out are never built), so that one too large to build is reported before the
-//! run with the rule that wrote it.
+//! most come compiled with the binary (`prebuilt.rs`); the tests build every one of them. A
+//! pattern from a rule file is parsed when it is created, so that a bad pattern is reported
+//! at once, where it is written, and [`build_pending`] builds those in parallel, largest
+//! first, once the run knows its rules (the patterns of rules a run leaves out are never
+//! built), so that one too large to build is reported before the run with the rule that
+//! wrote it.
 
 mod engine;
 mod prebuilt;
