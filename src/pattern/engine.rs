@@ -361,11 +361,13 @@ impl Engine {
                 .try_search(&mut cache, &input, &mut slots)
                 .is_ok()
             {
-                return Some(slots);
+                return slots.is_match().then_some(slots);
             }
         }
         let mut cache = engines.pikevm_caches.get();
         engines.pikevm.search(&mut cache, &input, &mut slots);
-        Some(slots)
+        // The automata that found the match and the NFA are built from the same pattern, so
+        // the NFA matches the span; if it ever did not, no groups rather than a panic.
+        slots.is_match().then_some(slots)
     }
 }
