@@ -155,8 +155,13 @@ static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
 /// `www.`, `{{`, `{%`): most blocks hold none, and a byte search is cheaper than the pattern.
 fn may_hold_non_prose(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memmem::find(bytes, b"://").is_some()
-        || memchr::memmem::find(bytes, b"www.").is_some()
+    // The searchers are built once: building one per block cost more than most searches.
+    static SCHEME: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"://"));
+    static WWW: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
+    SCHEME.find(bytes).is_some()
+        || WWW.find(bytes).is_some()
         || memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%')))
 }
 
