@@ -397,16 +397,22 @@ fn words_of(chars: &impl CharClasses<WordClass>) -> Vec<Range<usize>> {
     // About one word per six characters in prose: one allocation for most blocks.
     let mut out = Vec::with_capacity(n / 6 + 1);
     let mut i = 0;
+    let joining = |c: WordClass| {
+        matches!(
+            c,
+            WordClass::Letter | WordClass::Digit | WordClass::Underscore
+        )
+    };
     while i < n {
-        if !joins(i) {
-            i += 1;
-            continue;
+        i = chars.find_from(i, joining);
+        if i >= n {
+            break;
         }
         let start = i;
         let mut j = i + 1;
         loop {
             if joins(j) {
-                j += 1;
+                j = chars.find_from(j, |c| !joining(c));
             } else if letter(j - 1)
                 && matches!(class(j), Some(WordClass::MidLetter | WordClass::MidNumLet))
                 && letter(j + 1)
