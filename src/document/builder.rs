@@ -155,8 +155,13 @@ static NOT_PROSE: LazyLock<Regex> = LazyLock::new(|| {
 /// `www.`, `{{`, `{%`): most blocks hold none, and a byte search is cheaper than the pattern.
 fn may_hold_non_prose(text: &str) -> bool {
     let bytes = text.as_bytes();
-    memchr::memmem::find(bytes, b"://").is_some()
-        || memchr::memmem::find(bytes, b"www.").is_some()
+    // The searchers are built once: building one per block cost more than most searches.
+    static SCHEME: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"://"));
+    static WWW: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"www."));
+    SCHEME.find(bytes).is_some()
+        || WWW.find(bytes).is_some()
         || memchr::memchr_iter(b'{', bytes).any(|i| matches!(bytes.get(i + 1), Some(b'{' | b'%')))
 }
 
@@ -392,16 +397,22 @@ fn words_of(chars: &impl CharClasses<WordClass>) -> Vec<Range<usize>> {
     // About one word per six characters in prose: one allocation for most blocks.
     let mut out = Vec::with_capacity(n / 6 + 1);
     let mut i = 0;
+    let joining = |c: WordClass| {
+        matches!(
+            c,
+            WordClass::Letter | WordClass::Digit | WordClass::Underscore
+        )
+    };
     while i < n {
-        if !joins(i) {
-            i += 1;
-            continue;
+        i = chars.find_from(i, joining);
+        if i >= n {
+            break;
         }
         let start = i;
         let mut j = i + 1;
         loop {
             if joins(j) {
-                j += 1;
+                j = chars.find_from(j, |c| !joining(c));
             } else if letter(j - 1)
                 && matches!(class(j), Some(WordClass::MidLetter | WordClass::MidNumLet))
                 && letter(j + 1)

@@ -16,6 +16,8 @@ pub(crate) trait CharClasses<C> {
     fn class(&self, i: usize) -> Option<C>;
     /// The byte where character `i` starts; the text's length for `i == len()`.
     fn start(&self, i: usize) -> usize;
+    /// The first character at or after `from` whose class `stop` accepts; `len()` if none.
+    fn find_from(&self, from: usize, stop: impl Fn(C) -> bool) -> usize;
 }
 
 /// A text as one ASCII byte per character. Every non-ASCII character it accepts stands for an
@@ -110,6 +112,16 @@ impl<C, A: Fn(u8) -> C> CharClasses<C> for Classes<'_, A> {
     #[inline(always)]
     fn class(&self, i: usize) -> Option<C> {
         self.bytes.get(i).map(|&b| (self.class)(b))
+    }
+
+    // The fast paths skip runs of characters that need no decision (most of a text) here,
+    // in a tight loop over the proxy's bytes.
+    #[inline]
+    fn find_from(&self, from: usize, stop: impl Fn(C) -> bool) -> usize {
+        let rest = self.bytes.get(from..).unwrap_or_default();
+        rest.iter()
+            .position(|&b| stop((self.class)(b)))
+            .map_or(self.bytes.len().max(from), |at| from + at)
     }
 
     #[inline]

@@ -131,6 +131,13 @@ fn pieces(chars: &impl CharClasses<Cat>) -> Vec<Range<usize>> {
     let mut breaks = Vec::new();
     let mut i = 0;
     while i < n {
+        // Only paragraph separators and sentence terminators start a decision.
+        i = chars.find_from(i, |c| {
+            matches!(c, Cat::Cr | Cat::Lf | Cat::ATerm | Cat::STerm)
+        });
+        if i >= n {
+            break;
+        }
         match cat_of(i) {
             // SB3, SB4: a break after every paragraph separator, CR LF kept together.
             Cat::Cr if at(i + 1) == Some(Cat::Lf) => {

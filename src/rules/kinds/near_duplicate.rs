@@ -309,7 +309,15 @@ impl<T> Default for Postings<T> {
     }
 }
 
+/// The most shingles [`Postings::reserve`] makes room for in advance.
+const MAX_RESERVED_SHINGLES: usize = 1 << 16;
+
 impl<T: Copy> Postings<T> {
+    fn reserve(&mut self, keys: usize) {
+        self.heads.reserve(keys);
+        self.nodes.reserve(keys);
+    }
+
     fn push(&mut self, key: u64, value: T) {
         let (head, len) = self.heads.entry(key).or_insert((NIL, 0));
         if *len < MAX_POSTINGS {
@@ -499,8 +507,12 @@ impl NearDuplicate {
     }
 
     fn check_paragraphs(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-        // Shingle → earlier blocks that have it.
+        // Shingle → earlier blocks that have it. A block has at most one shingle per word:
+        // sized for the document's words up front (within a bound, so that a long document
+        // does not reserve more than its growth would), the index is not rehashed as it grows.
         let mut index: Postings<usize> = Postings::default();
+        let words: usize = doc.blocks.iter().map(|b| b.words.len()).sum();
+        index.reserve(words.min(MAX_RESERVED_SHINGLES));
         // Distinct shingles of each indexed block.
         let mut shingle_counts = vec![0usize; doc.blocks.len()];
         // Shingles shared with each earlier block, and the blocks that share any: one counter
