@@ -402,6 +402,14 @@ impl Regex {
         groups(re, haystack, found)
     }
 
+    /// The first match starting the search at byte `start`, with its groups (look-behind sees
+    /// the text before).
+    pub fn captures_at<'h>(&self, haystack: &'h str, start: usize) -> Option<Captures<'h>> {
+        let re = self.engine()?;
+        let found = re.search(&Input::new(haystack).span(start..haystack.len()))?;
+        groups(re, haystack, found)
+    }
+
     pub fn captures_iter<'r, 'h>(
         &'r self,
         haystack: &'h str,

@@ -175,7 +175,6 @@ fn compile_swap(params: &SubstitutionParams) -> Result<Swap, KindError> {
     // reader means ("relative inexpense" before "inexpense").
     let mut sorted: Vec<(&String, &String)> = params.swap.iter().collect();
     sorted.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
-    let mut groups = Vec::new();
     let mut entries = Vec::new();
     for &(key, replacement) in &sorted {
         // Each key is one capture group; a key's own groups would shift the numbering.
@@ -186,7 +185,6 @@ fn compile_swap(params: &SubstitutionParams) -> Result<Swap, KindError> {
                 None,
             ));
         }
-        groups.push(format!("({key})"));
         let same = if vale::is_phrase(replacement) {
             Same::Exactly
         } else if vale::is_plain_text(replacement) {
@@ -207,11 +205,8 @@ fn compile_swap(params: &SubstitutionParams) -> Result<Swap, KindError> {
     let keys: Vec<&str> = sorted.iter().map(|(k, _)| k.as_str()).collect();
     let regex = match Regex2::words(&keys, ignorecase, !params.nonword) {
         Some(list) => list,
-        None => {
-            let pattern = vale::word_pattern(&groups.join("|"), params.nonword, ignorecase);
-            Regex2::new(&pattern)
-                .map_err(|e| KindError::new(format!("invalid pattern: {e}"), None))?
-        }
+        None => Regex2::alternation(&keys, params.nonword, ignorecase)
+            .map_err(|e| KindError::new(format!("invalid pattern: {e}"), None))?,
     };
     let scope = ValeScope::parse(&params.vale_scope)
         .map_err(|part| KindError::new(format!("unsupported scope `{part}`"), None))?;

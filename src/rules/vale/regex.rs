@@ -26,6 +26,100 @@ pub enum Regex2 {
     Fancy(Box<fancy_regex::Regex>),
     /// Plain words and phrases, as the regex `\b(?:w1|w2|…)\b` would match them.
     Words(WordList),
+    /// An alternation of which only some alternatives need the backtracking engine.
+    Split(Box<Split>),
+}
+
+/// The alternation `\b(?:(k1)|(k2)|…)\b` (one group per alternative) when a few of its
+/// alternatives need look-around: those on the backtracking engine, the others on the fast
+/// one, merged as the one alternation matches (the leftmost match; at the same start, the
+/// earlier alternative). A style's table with one look-around key among a hundred would
+/// otherwise send every key to the backtracking engine, which is most of a Vale run's search
+/// time.
+#[derive(Clone, Debug)]
+pub struct Split {
+    fast: crate::pattern::Regex,
+    /// Group `j` of `fast` (1-based) is alternative `fast_keys[j - 1]`.
+    fast_keys: Vec<usize>,
+    fancy: fancy_regex::Regex,
+    fancy_keys: Vec<usize>,
+    keys: usize,
+}
+
+/// One alternative's match: its span and the span of its group.
+type KeyMatch = (Range<usize>, usize, Option<Range<usize>>);
+
+impl Split {
+    /// Every match, as the alternation's groups (index 0 the whole match).
+    fn captures_iter(&self, text: &str) -> Vec<Vec<Option<Range<usize>>>> {
+        let first = |groups: &mut dyn Iterator<Item = Option<Range<usize>>>,
+                     keys: &[usize]|
+         -> Option<(usize, Option<Range<usize>>)> {
+            groups
+                .enumerate()
+                .find_map(|(j, g)| g.map(|g| (keys[j], Some(g))))
+        };
+        let fast_at = |pos: usize| -> Option<KeyMatch> {
+            let caps = self.fast.captures_at(text, pos)?;
+            let whole = caps.get(0)?.range();
+            let (key, group) = first(
+                &mut caps.iter().skip(1).map(|g| g.map(|m| m.range())),
+                &self.fast_keys,
+            )?;
+            Some((whole, key, group))
+        };
+        // A search that hits the backtrack limit ends the backtracking side in this text.
+        let fancy_at = |pos: usize| -> Result<Option<KeyMatch>, ()> {
+            let Some(caps) = self.fancy.captures_from_pos(text, pos).map_err(|_| ())? else {
+                return Ok(None);
+            };
+            let Some(whole) = caps.get(0).map(|m| m.range()) else {
+                return Ok(None);
+            };
+            Ok(first(
+                &mut caps.iter().skip(1).map(|g| g.map(|m| m.range())),
+                &self.fancy_keys,
+            )
+            .map(|(key, group)| (whole, key, group)))
+        };
+        let mut out = Vec::new();
+        let (mut fast, mut fancy): (Option<KeyMatch>, Option<KeyMatch>) = (None, None);
+        let (mut fast_done, mut fancy_done) = (false, false);
+        let mut pos = 0;
+        while pos <= text.len() {
+            // A candidate found from an earlier position is still the next match of its side
+            // if it starts at or after `pos`.
+            if !fast_done && fast.as_ref().is_none_or(|c| c.0.start < pos) {
+                fast = fast_at(pos);
+                fast_done = fast.is_none();
+            }
+            if !fancy_done && fancy.as_ref().is_none_or(|c| c.0.start < pos) {
+                fancy = fancy_at(pos).unwrap_or(None);
+                fancy_done = fancy.is_none();
+            }
+            let take_fast = match (&fast, &fancy) {
+                (None, None) => break,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(b)) => (a.0.start, a.1) < (b.0.start, b.1),
+            };
+            let chosen = if take_fast { fast.take() } else { fancy.take() };
+            let Some((whole, key, group)) = chosen else {
+                break;
+            };
+            let mut groups = vec![None; self.keys + 1];
+            groups[key + 1] = group;
+            // An empty match moves the search on by one character.
+            pos = if whole.is_empty() {
+                whole.end + text[whole.end..].chars().next().map_or(1, char::len_utf8)
+            } else {
+                whole.end
+            };
+            groups[0] = Some(whole);
+            out.push(groups);
+        }
+        out
+    }
 }
 
 /// Literal alternatives matched with the semantics of a regex alternation: at the leftmost
@@ -243,6 +337,38 @@ impl Regex2 {
         }
     }
 
+    /// The alternation of `keys`, one group each, as [`crate::rules::vale::word_pattern`]
+    /// builds it; split between the engines when only some keys need look-around.
+    pub fn alternation(keys: &[&str], nonword: bool, ignorecase: bool) -> Result<Regex2, String> {
+        let pattern_of = |keys: &mut dyn Iterator<Item = &str>| {
+            let groups: Vec<String> = keys.map(|k| format!("({k})")).collect();
+            super::word_pattern(&groups.join("|"), nonword, ignorecase)
+        };
+        // Which keys the fast engine takes on their own (with the classes Vale means).
+        let (fast_keys, fancy_keys): (Vec<usize>, Vec<usize>) = (0..keys.len()).partition(|&i| {
+            regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(&re2_classes(keys[i]))
+                .is_ok()
+        });
+        let whole = || Regex2::new(&pattern_of(&mut keys.iter().copied()));
+        if fast_keys.is_empty() || fancy_keys.is_empty() {
+            return whole();
+        }
+        let fast = Regex2::new(&pattern_of(&mut fast_keys.iter().map(|&i| keys[i])))?;
+        let fancy = Regex2::new(&pattern_of(&mut fancy_keys.iter().map(|&i| keys[i])))?;
+        match (fast, fancy) {
+            (Regex2::Fast(fast), Regex2::Fancy(fancy)) => Ok(Regex2::Split(Box::new(Split {
+                fast,
+                fast_keys,
+                fancy: *fancy,
+                fancy_keys,
+                keys: keys.len(),
+            }))),
+            _ => whole(),
+        }
+    }
+
     /// The words as a [`Regex2::Words`] list, when every one is plain text; `None` otherwise.
     pub fn words(words: &[&str], ignorecase: bool, bounded: bool) -> Option<Regex2> {
         let mut patterns = Vec::new();
@@ -282,6 +408,7 @@ impl Regex2 {
             Regex2::Fast(re) => re.is_match(text),
             Regex2::Fancy(re) => re.is_match(text).unwrap_or(false),
             Regex2::Words(list) => !list.find(text).is_empty(),
+            Regex2::Split(split) => !split.captures_iter(text).is_empty(),
         }
     }
 
@@ -296,6 +423,11 @@ impl Regex2 {
                 .map(|m| m.range())
                 .collect(),
             Regex2::Words(list) => list.find(text).into_iter().map(|(r, _)| r).collect(),
+            Regex2::Split(split) => split
+                .captures_iter(text)
+                .into_iter()
+                .filter_map(|groups| groups[0].clone())
+                .collect(),
         }
     }
 
@@ -324,6 +456,7 @@ impl Regex2 {
                     })
                     .collect()
             }
+            Regex2::Split(split) => split.captures_iter(text),
         }
     }
 }
@@ -379,6 +512,60 @@ mod tests {
         );
         let re = Regex2::new(r"\w+").unwrap();
         assert_eq!(re.find_iter("naïve"), vec![0..2, 4..6]);
+    }
+
+    #[test]
+    fn split_alternations_match_as_the_whole_alternation() {
+        // Microsoft.Contractions-like keys: most plain, a few with look-around, sharing
+        // starts so that ties between the two engines decide.
+        let keys = [
+            "it is(?!\\.)",
+            "it is not",
+            "it's(?=\\.)",
+            "all of(?! a sudden)",
+            "all of a",
+            "that is",
+            "we are(?!\\.)",
+            "are",
+            "e",
+        ];
+        for (nonword, ignorecase) in [(false, true), (true, false), (false, false)] {
+            let split = Regex2::alternation(&keys, nonword, ignorecase).unwrap();
+            assert!(matches!(split, Regex2::Split(_)));
+            let groups: Vec<String> = keys.iter().map(|k| format!("({k})")).collect();
+            let whole = Regex2::new(&super::super::word_pattern(
+                &groups.join("|"),
+                nonword,
+                ignorecase,
+            ))
+            .unwrap();
+            assert!(whole.is_fancy());
+            for text in [
+                "It is not. It is, it's. All of a sudden all of them; we are. We are here",
+                "that is it is all of a all of",
+                "",
+                "eee are ware",
+                "ÉtÉ it is\u{a0}not — it’s. it's.",
+            ] {
+                assert_eq!(
+                    split.captures_iter(text),
+                    whole.captures_iter(text),
+                    "{text:?} nonword={nonword} ignorecase={ignorecase}"
+                );
+                assert_eq!(split.find_iter(text), whole.find_iter(text));
+                assert_eq!(split.is_match(text), whole.is_match(text));
+            }
+        }
+        // All keys plain, or all needing look-around: one engine, as before.
+        assert!(matches!(
+            Regex2::alternation(&["a", "b"], false, true).unwrap(),
+            Regex2::Fast(_)
+        ));
+        assert!(
+            Regex2::alternation(&["a(?=b)"], false, true)
+                .unwrap()
+                .is_fancy()
+        );
     }
 
     #[test]
