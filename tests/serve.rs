@@ -386,6 +386,7 @@ fn a_panic_in_a_rule_is_500_for_that_request_only() {
     })
     .unwrap();
     engine.rules.insert(Rule {
+        cost: Default::default(),
         meta: RuleMeta {
             id: "panics".into(),
             kind: "test".into(),

@@ -728,6 +728,7 @@ mod tests {
             engine.rules.rules.push(Rule {
                 meta,
                 check: Box::new(Panics),
+                cost: Default::default(),
             });
         }
         Arc::new(engine)

@@ -151,6 +151,7 @@ where
     Ok(Rule {
         meta,
         check: Box::new(check),
+        cost: super::RuleCost::with_prior(text.len()),
     })
 }
 

@@ -522,6 +522,7 @@ fn builtin_rule(
             origin,
         },
         check,
+        cost: Default::default(),
     }
 }
 
@@ -751,6 +752,7 @@ fn load_rule(id: &str, path: &Path, accept: &[String]) -> Result<(Rule, Option<u
             origin,
         },
         check,
+        cost: crate::rules::RuleCost::with_prior(text.len()),
     };
     Ok((rule, file.limit))
 }
