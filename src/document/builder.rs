@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use crate::pattern::Regex;
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::char_classes::{CharClasses, Proxy};
+use super::char_classes::{CharClasses, Proxy, byte_table};
 use super::sentences;
 use super::{Block, BlockKind, ListRef, PLACEHOLDER, Sentence, Word};
 use crate::span::Span;
@@ -360,15 +360,7 @@ fn ascii_word_class(b: u8) -> WordClass {
 }
 
 /// [`byte_word_class`] of every byte.
-static WORD_CLASSES: [WordClass; 256] = {
-    let mut table = [WordClass::Other; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = byte_word_class(b as u8);
-        b += 1;
-    }
-    table
-};
+static WORD_CLASSES: [WordClass; 256] = byte_table!(byte_word_class, WordClass::Other);
 
 const fn byte_word_class(b: u8) -> WordClass {
     match b {

@@ -134,6 +134,21 @@ impl<C, A: Fn(u8) -> C> CharClasses<C> for Classes<'_, A> {
     }
 }
 
+/// The 256-entry table of `classify` (a `const fn(u8) -> T`) for every byte, built at compile
+/// time: the fast paths classify every byte they read.
+macro_rules! byte_table {
+    ($classify:ident, $default:expr) => {{
+        let mut table = [$default; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = $classify(b as u8);
+            b += 1;
+        }
+        table
+    }};
+}
+pub(crate) use byte_table;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::char_classes::{CharClasses, Proxy};
+use super::char_classes::{CharClasses, Proxy, byte_table};
 
 /// Lower-cased abbreviations, without their final period, after which a sentence does not end.
 const ABBREVIATIONS: &[&str] = &[
@@ -81,15 +81,7 @@ fn cat(b: u8) -> Cat {
 }
 
 /// [`byte_cat`] of every byte.
-static CATS: [Cat; 256] = {
-    let mut table = [Cat::Other; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = byte_cat(b as u8);
-        b += 1;
-    }
-    table
-};
+static CATS: [Cat; 256] = byte_table!(byte_cat, Cat::Other);
 
 const fn byte_cat(b: u8) -> Cat {
     match b {

@@ -19,7 +19,6 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use regex_automata::dfa::Automaton;
 use regex_automata::hybrid;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::PikeVM;
@@ -30,8 +29,6 @@ use regex_automata::{Anchored, Input, Match, MatchKind};
 use regex_syntax::hir::Hir;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-use regex_automata::dfa::{dense, regex::Regex as DfaRegex, sparse};
 
 use super::prebuilt::Prebuilt;
 use super::{Error, parse};
@@ -48,41 +45,25 @@ pub(super) struct Engine {
     /// Reads the groups within a match's span (and searches when a lazy DFA cannot); built
     /// with the engine, or for a prebuilt pattern on its first `captures`.
     nfa: OnceLock<Option<NfaEngines>>,
-    /// What the automata still to be built are built from: the syntax tree, or a prebuilt
-    /// pattern's text.
-    source: Mutex<Option<Pending>>,
-}
-
-enum Pending {
-    Hir(Hir),
-    Text(Box<str>),
-}
-
-impl Pending {
-    fn into_hir(self) -> Result<Hir, Error> {
-        match self {
-            Pending::Hir(hir) => Ok(hir),
-            Pending::Text(text) => parse(&text),
-        }
-    }
 }
 
 /// What finds where matches are.
 enum Finder {
     /// Built at run time: the forward lazy DFA (`None` when the NFA is too large for one),
-    /// and the reverse one, built on the first match.
+    /// and the reverse one, built on the first match from the syntax tree kept until then.
     Lazy {
         forward: Option<LazyDfa>,
         reverse: OnceLock<Option<LazyDfa>>,
+        hir: Mutex<Option<Hir>>,
     },
-    Dense(DfaRegex<dense::DFA<&'static [u32]>>),
-    /// A sparse DFA is a tenth of a dense one's size but several times slower to search:
-    /// right for a small run, wrong for a tree of files. So once it has searched
-    /// [`SPARSE_BUDGET`] bytes, the pattern is built at run time and that engine takes over.
-    Sparse {
-        regex: DfaRegex<sparse::DFA<&'static [u8]>>,
-        searched: AtomicUsize,
+    /// Compiled at build time; `text` builds the NFA when groups are asked for. A sparse DFA
+    /// is a tenth of a dense one's size but several times slower to search: right for a
+    /// small run, wrong for a tree of files. So once it has searched [`SPARSE_BUDGET`] bytes,
+    /// the pattern is built at run time and that engine takes over (`runtime`).
+    Prebuilt {
+        dfa: Prebuilt,
         text: Box<str>,
+        searched: AtomicUsize,
         runtime: OnceLock<Option<Box<Engine>>>,
     },
 }
@@ -183,42 +164,37 @@ impl Engine {
             finder: Finder::Lazy {
                 forward,
                 reverse: OnceLock::new(),
+                hir: Mutex::new(Some(hir)),
             },
             nfa: OnceLock::from(Some(engines)),
-            source: Mutex::new(Some(Pending::Hir(hir))),
         })
     }
 
     /// A built-in pattern compiled at build time; `text` builds its NFA if groups are asked.
-    pub(super) fn prebuilt(prebuilt: Prebuilt, text: Box<str>) -> Engine {
-        let finder = match prebuilt {
-            Prebuilt::Dense(regex) => Finder::Dense(regex),
-            Prebuilt::Sparse(regex) => Finder::Sparse {
-                regex,
+    pub(super) fn prebuilt(dfa: Prebuilt, text: Box<str>) -> Engine {
+        Engine {
+            finder: Finder::Prebuilt {
+                dfa,
+                text,
                 searched: AtomicUsize::new(0),
-                text: text.clone(),
                 runtime: OnceLock::new(),
             },
-        };
-        Engine {
-            finder,
             nfa: OnceLock::new(),
-            source: Mutex::new(Some(Pending::Text(text))),
         }
     }
 
     pub(super) fn is_prebuilt(&self) -> bool {
-        !matches!(self.finder, Finder::Lazy { .. })
+        matches!(self.finder, Finder::Prebuilt { .. })
     }
 
     /// For a sparse prebuilt pattern that has searched `len` more bytes: the engine built at
     /// run time, once its budget is spent.
     fn runtime(&self, len: usize) -> Option<&Engine> {
-        let Finder::Sparse {
+        let Finder::Prebuilt {
+            dfa: Prebuilt::Sparse(_),
             searched,
             text,
             runtime,
-            ..
         } = &self.finder
         else {
             return None;
@@ -234,30 +210,15 @@ impl Engine {
             .as_deref()
     }
 
-    /// Takes what the remaining automata are built from (once).
-    fn take_source(&self) -> Option<Pending> {
-        self.source
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .take()
-    }
-
-    /// The NFA's engines, built now if this is a prebuilt pattern's first need of them.
+    /// The NFA's engines, built now if this is a prebuilt pattern's first need of them (an
+    /// engine built at run time has them from the start).
     fn nfa(&self) -> Option<&NfaEngines> {
         self.nfa
             .get_or_init(|| {
-                let hir = self.take_source()?.into_hir().ok()?;
-                NfaEngines::new(compile(&hir, false).ok()?).ok()
-            })
-            .as_ref()
-    }
-
-    /// The reverse lazy DFA, built now if this is the pattern's first match.
-    fn reverse<'a>(&self, reverse: &'a OnceLock<Option<LazyDfa>>) -> Option<&'a LazyDfa> {
-        reverse
-            .get_or_init(|| {
-                let hir = self.take_source()?.into_hir().ok()?;
-                LazyDfa::new(compile(&hir, true).ok()?, MatchKind::All)
+                let Finder::Prebuilt { text, .. } = &self.finder else {
+                    return None;
+                };
+                NfaEngines::new(compile(&parse(text).ok()?, false).ok()?).ok()
             })
             .as_ref()
     }
@@ -267,21 +228,17 @@ impl Engine {
         if let Some(runtime) = self.runtime(input.get_span().len()) {
             return runtime.search(input);
         }
-        let (forward, reverse) = match &self.finder {
-            Finder::Dense(regex) => {
-                return regex
-                    .try_search(input)
-                    .unwrap_or_else(|_| self.search_nfa(input));
-            }
-            Finder::Sparse { regex, .. } => {
-                return regex
+        let (forward, reverse, hir) = match &self.finder {
+            Finder::Prebuilt { dfa, .. } => {
+                return dfa
                     .try_search(input)
                     .unwrap_or_else(|_| self.search_nfa(input));
             }
             Finder::Lazy {
                 forward: Some(forward),
                 reverse,
-            } => (forward, reverse),
+                hir,
+            } => (forward, reverse, hir),
             Finder::Lazy { forward: None, .. } => return self.search_nfa(input),
         };
         let end = {
@@ -298,7 +255,12 @@ impl Engine {
         if input.get_anchored().is_anchored() || forward.dfa.get_nfa().is_always_start_anchored() {
             return Some(Match::new(end.pattern(), input.start()..end.offset()));
         }
-        let Some(reverse) = self.reverse(reverse) else {
+        // The reverse lazy DFA, built now if this is the pattern's first match.
+        let reverse = reverse.get_or_init(|| {
+            let hir = hir.lock().unwrap_or_else(|p| p.into_inner()).take()?;
+            LazyDfa::new(compile(&hir, true).ok()?, MatchKind::All)
+        });
+        let Some(reverse) = reverse else {
             return self.search_nfa(input);
         };
         let backwards = input
@@ -322,19 +284,21 @@ impl Engine {
         }
         let input = Input::new(haystack).earliest(true);
         let found = match &self.finder {
-            Finder::Dense(regex) => regex.forward().try_search_fwd(&input),
-            Finder::Sparse { regex, .. } => regex.forward().try_search_fwd(&input),
+            Finder::Prebuilt { dfa, .. } => dfa.try_is_match(&input),
             Finder::Lazy {
                 forward: Some(forward),
                 ..
             } => {
                 let mut cache = forward.caches.get();
-                forward.dfa.try_search_fwd(&mut cache, &input)
+                forward
+                    .dfa
+                    .try_search_fwd(&mut cache, &input)
+                    .map(|found| found.is_some())
             }
             Finder::Lazy { forward: None, .. } => return self.search_nfa(&input).is_some(),
         };
         match found {
-            Ok(found) => found.is_some(),
+            Ok(found) => found,
             Err(_) => self.search_nfa(&input).is_some(),
         }
     }

@@ -140,8 +140,6 @@ struct Lazy {
     head: Box<str>,
     /// The rule that created it (see [`owned_by`]), to name in the same case.
     owner: Option<Arc<str>>,
-    /// Built-in (see [`trusted`]): built on its first search, not by [`build_pending`].
-    trusted: bool,
     source: Mutex<Option<Source>>,
     /// `Err` when the automata exceed the size limit (or a trusted pattern does not parse):
     /// the pattern then never matches, and [`build_pending`] reports it.
@@ -149,6 +147,15 @@ struct Lazy {
 }
 
 impl Lazy {
+    /// A built-in pattern's text while it is not built (see [`trusted`]): built on its first
+    /// search, not by [`build_pending`].
+    fn trusted_source(&self) -> Option<String> {
+        match &*self.source.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(Source::Trusted(pattern)) => Some(pattern.to_string()),
+            _ => None,
+        }
+    }
+
     fn engine(&self) -> Result<&Engine, &Error> {
         self.built
             .get_or_init(|| {
@@ -262,7 +269,7 @@ pub struct BuildFailure {
 /// parallel, largest first; built-in patterns wait for their first search. Returns the
 /// patterns that failed (they never match).
 pub fn build_pending() -> Vec<BuildFailure> {
-    build(|lazy| !lazy.trusted)
+    build(|lazy| lazy.trusted_source().is_none())
 }
 
 /// Builds every pattern created so far and still in use, built-in ones included (the tests
@@ -308,12 +315,7 @@ pub fn builtin_sources() -> Vec<String> {
         .patterns
         .iter()
         .filter_map(Weak::upgrade)
-        .filter_map(
-            |lazy| match &*lazy.source.lock().unwrap_or_else(|p| p.into_inner()) {
-                Some(Source::Trusted(pattern)) => Some(pattern.to_string()),
-                _ => None,
-            },
-        )
+        .filter_map(|lazy| lazy.trusted_source())
         .collect();
     sources.sort();
     sources.dedup();
@@ -350,7 +352,6 @@ impl Regex {
             size: pattern.len(),
             head: pattern.chars().take(80).collect(),
             owner: context.owner,
-            trusted: context.trusted,
             source: Mutex::new(Some(source)),
             built: OnceLock::new(),
         });
@@ -408,6 +409,13 @@ impl Regex {
         let re = self.engine()?;
         let found = re.search(&Input::new(haystack).span(start..haystack.len()))?;
         groups(re, haystack, found)
+    }
+
+    /// The groups of `found`, a match of this pattern in `haystack` (from [`Regex::find_iter`]
+    /// or [`Regex::find_at`]): read within its span, without searching again.
+    pub fn captures_of<'h>(&self, haystack: &'h str, found: Match<'h>) -> Option<Captures<'h>> {
+        let found = regex_automata::Match::must(0, found.range());
+        groups(self.engine()?, haystack, found)
     }
 
     pub fn captures_iter<'r, 'h>(

@@ -12,7 +12,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex_automata::dfa::{dense, regex::Regex as DfaRegex, sparse};
+use regex_automata::dfa::{Automaton, dense, regex::Regex as DfaRegex, sparse};
+use regex_automata::{Input, Match, MatchError};
 
 /// One pattern compiled by `build.rs`: where its DFAs are in `prebuilt.bin`.
 struct Entry {
@@ -69,26 +70,40 @@ pub(super) fn lookup(pattern: &str) -> Option<Prebuilt> {
     // 8-byte-aligned blob. The checked `from_bytes` would validate every transition again at
     // every start (about 1 ms per MB dense, 3 ms per MB sparse), so only debug builds (the
     // tests, which load every prebuilt pattern) check them.
-    if is_dense {
-        let load = |range| {
+    macro_rules! load {
+        ($kind:ident, $range:expr) => {
             if cfg!(debug_assertions) {
-                dense::DFA::from_bytes(bytes(range)).map(|(dfa, _)| dfa)
+                $kind::DFA::from_bytes(bytes($range)).map(|(dfa, _)| dfa)
             } else {
-                unsafe { dense::DFA::from_bytes_unchecked(bytes(range)) }.map(|(dfa, _)| dfa)
+                unsafe { $kind::DFA::from_bytes_unchecked(bytes($range)) }.map(|(dfa, _)| dfa)
             }
+            .ok()?
         };
-        let (forward, reverse) = (load(forward).ok()?, load(reverse).ok()?);
-        Some(Prebuilt::Dense(builder.build_from_dfas(forward, reverse)))
+    }
+    Some(if is_dense {
+        Prebuilt::Dense(builder.build_from_dfas(load!(dense, forward), load!(dense, reverse)))
     } else {
-        let load = |range| {
-            if cfg!(debug_assertions) {
-                sparse::DFA::from_bytes(bytes(range)).map(|(dfa, _)| dfa)
-            } else {
-                unsafe { sparse::DFA::from_bytes_unchecked(bytes(range)) }.map(|(dfa, _)| dfa)
-            }
-        };
-        let (forward, reverse) = (load(forward).ok()?, load(reverse).ok()?);
-        Some(Prebuilt::Sparse(builder.build_from_dfas(forward, reverse)))
+        Prebuilt::Sparse(builder.build_from_dfas(load!(sparse, forward), load!(sparse, reverse)))
+    })
+}
+
+impl Prebuilt {
+    /// The leftmost-first match in `input`'s span.
+    pub(super) fn try_search(&self, input: &Input<'_>) -> Result<Option<Match>, MatchError> {
+        match self {
+            Prebuilt::Dense(regex) => regex.try_search(input),
+            Prebuilt::Sparse(regex) => regex.try_search(input),
+        }
+    }
+
+    /// Whether `input` holds a match (only the forward DFA runs).
+    pub(super) fn try_is_match(&self, input: &Input<'_>) -> Result<bool, MatchError> {
+        let input = input.clone().earliest(true);
+        Ok(match self {
+            Prebuilt::Dense(regex) => regex.forward().try_search_fwd(&input)?,
+            Prebuilt::Sparse(regex) => regex.forward().try_search_fwd(&input)?,
+        }
+        .is_some())
     }
 }
 

@@ -355,25 +355,22 @@ impl DigitGroups {
 
 impl NumberConsistency {
     /// The matches of the digit quantity pattern: most numbers of prose are plain ("2024"),
-    /// and when every match of a text is one, their groups are known without the capture
-    /// search.
+    /// and a plain one's groups are known without reading them from the match.
     fn digit_groups(&self, text: &str, has_digit: bool) -> Vec<DigitGroups> {
         if !has_digit {
             return Vec::new();
         }
-        if self.bare_numbers {
-            let bare: Option<Vec<DigitGroups>> = self
-                .quantity
-                .find_iter(text)
-                .map(|m| DigitGroups::bare(text, m.range()))
-                .collect();
-            if let Some(bare) = bare {
-                return bare;
-            }
-        }
         self.quantity
-            .captures_iter(text)
-            .map(|c| DigitGroups::of(&c))
+            .find_iter(text)
+            .filter_map(|m| {
+                self.bare_numbers
+                    .then(|| DigitGroups::bare(text, m.range()))
+                    .flatten()
+                    .or_else(|| {
+                        let caps = self.quantity.captures_of(text, m)?;
+                        Some(DigitGroups::of(&caps))
+                    })
+            })
             .collect()
     }
 
@@ -924,20 +921,27 @@ impl Check for NumberConsistency {
 #[cfg(test)]
 mod tests {
     use super::{NumberConsistency, half_step};
-    use crate::rules::Origin;
+    use crate::rules::{Origin, Rule};
 
-    #[test]
-    fn ranges_are_searched_for_only_after_a_separator() {
-        let rule = super::build(
+    fn builtin() -> Rule {
+        super::build(
             include_str!("../../../rules/inconsistent-number.toml"),
             Origin::Builtin("inconsistent-number.toml"),
         )
-        .expect("built-in rule");
-        let rule = rule
-            .check
+        .expect("built-in rule")
+    }
+
+    fn as_kind(rule: &Rule) -> &NumberConsistency {
+        rule.check
             .as_any()
             .downcast_ref::<NumberConsistency>()
-            .expect("a number-consistency rule");
+            .expect("a number-consistency rule")
+    }
+
+    #[test]
+    fn ranges_are_searched_for_only_after_a_separator() {
+        let rule = builtin();
+        let rule = as_kind(&rule);
         for (before, range) in [
             ("Between 10,000 and ", true),
             ("rose from 2,100 TO", true),
@@ -958,16 +962,8 @@ mod tests {
     /// exactly the groups [`super::DigitGroups::bare`] gives it, whatever surrounds it.
     #[test]
     fn bare_number_groups_are_the_captured_ones() {
-        let rule = super::build(
-            include_str!("../../../rules/inconsistent-number.toml"),
-            Origin::Builtin("inconsistent-number.toml"),
-        )
-        .expect("built-in rule");
-        let rule = rule
-            .check
-            .as_any()
-            .downcast_ref::<NumberConsistency>()
-            .expect("a number-consistency rule");
+        let rule = builtin();
+        let rule = as_kind(&rule);
         assert!(rule.bare_numbers);
         let parts = [
             "2024",

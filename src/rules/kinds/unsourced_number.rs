@@ -556,25 +556,15 @@ impl UnsourcedNumber {
         let text = &block.text;
         let mut candidates: Vec<Groups> = Vec::new();
         if super::has_digit(text) {
-            // Most numbers of prose are plain ("2024", "1.5"): when every match of a block is
-            // one, their groups are known without searching for captures.
-            let matches: Vec<Range<usize>> = if self.bare_numbers {
-                self.digit_quantity
-                    .find_iter(text)
-                    .map(|m| m.range())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            if self.bare_numbers && matches.iter().all(|r| is_bare_number(&text[r.clone()])) {
-                candidates.extend(matches.into_iter().map(Groups::bare_number));
-            } else {
-                candidates.extend(
-                    self.digit_quantity
-                        .captures_iter(text)
-                        .map(|c| Groups::of(&c)),
-                );
-            }
+            // Most numbers of prose are plain ("2024", "1.5"): a plain one's groups are known
+            // without reading them from the match.
+            candidates.extend(self.digit_quantity.find_iter(text).filter_map(|m| {
+                if self.bare_numbers && is_bare_number(m.as_str()) {
+                    return Some(Groups::bare_number(m.range()));
+                }
+                let caps = self.digit_quantity.captures_of(text, m)?;
+                Some(Groups::of(&caps))
+            }));
         }
         if self.word_prefilter.is_match(text) {
             candidates.extend(

@@ -46,41 +46,35 @@ pub struct Split {
     keys: usize,
 }
 
-/// One alternative's match: its span and the span of its group.
-type KeyMatch = (Range<usize>, usize, Option<Range<usize>>);
+/// One alternative's match: its span, which alternative, and the span of its group.
+type KeyMatch = (Range<usize>, usize, Range<usize>);
+
+/// The match of one side of a [`Split`]: its whole span (group 0) and the first of its groups
+/// that took part, named by the alternative it stands for (`keys[j - 1]` for group `j`).
+fn key_match(
+    mut groups: impl Iterator<Item = Option<Range<usize>>>,
+    keys: &[usize],
+) -> Option<KeyMatch> {
+    let whole = groups.next()??;
+    let (key, group) = groups
+        .zip(keys)
+        .find_map(|(group, &key)| Some((key, group?)))?;
+    Some((whole, key, group))
+}
 
 impl Split {
     /// Every match, as the alternation's groups (index 0 the whole match).
     fn captures_iter(&self, text: &str) -> Vec<Vec<Option<Range<usize>>>> {
-        let first = |groups: &mut dyn Iterator<Item = Option<Range<usize>>>,
-                     keys: &[usize]|
-         -> Option<(usize, Option<Range<usize>>)> {
-            groups
-                .enumerate()
-                .find_map(|(j, g)| g.map(|g| (keys[j], Some(g))))
-        };
         let fast_at = |pos: usize| -> Option<KeyMatch> {
             let caps = self.fast.captures_at(text, pos)?;
-            let whole = caps.get(0)?.range();
-            let (key, group) = first(
-                &mut caps.iter().skip(1).map(|g| g.map(|m| m.range())),
-                &self.fast_keys,
-            )?;
-            Some((whole, key, group))
+            let groups = caps.iter().map(|g| g.map(|m| m.range()));
+            key_match(groups, &self.fast_keys)
         };
         // A search that hits the backtrack limit ends the backtracking side in this text.
-        let fancy_at = |pos: usize| -> Result<Option<KeyMatch>, ()> {
-            let Some(caps) = self.fancy.captures_from_pos(text, pos).map_err(|_| ())? else {
-                return Ok(None);
-            };
-            let Some(whole) = caps.get(0).map(|m| m.range()) else {
-                return Ok(None);
-            };
-            Ok(first(
-                &mut caps.iter().skip(1).map(|g| g.map(|m| m.range())),
-                &self.fancy_keys,
-            )
-            .map(|(key, group)| (whole, key, group)))
+        let fancy_at = |pos: usize| -> Option<KeyMatch> {
+            let caps = self.fancy.captures_from_pos(text, pos).ok()??;
+            let groups = caps.iter().map(|g| g.map(|m| m.range()));
+            key_match(groups, &self.fancy_keys)
         };
         let mut out = Vec::new();
         let (mut fast, mut fancy): (Option<KeyMatch>, Option<KeyMatch>) = (None, None);
@@ -94,7 +88,7 @@ impl Split {
                 fast_done = fast.is_none();
             }
             if !fancy_done && fancy.as_ref().is_none_or(|c| c.0.start < pos) {
-                fancy = fancy_at(pos).unwrap_or(None);
+                fancy = fancy_at(pos);
                 fancy_done = fancy.is_none();
             }
             let take_fast = match (&fast, &fancy) {
@@ -108,7 +102,7 @@ impl Split {
                 break;
             };
             let mut groups = vec![None; self.keys + 1];
-            groups[key + 1] = group;
+            groups[key + 1] = Some(group);
             // An empty match moves the search on by one character.
             pos = if whole.is_empty() {
                 whole.end + text[whole.end..].chars().next().map_or(1, char::len_utf8)
