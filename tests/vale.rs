@@ -367,3 +367,124 @@ fn token_and_block_ignores_skip_what_they_match() {
         "{found}"
     );
 }
+
+/// Drafts to compare runs on: the first `per_folder` files of each corpus folder (news and
+/// blogs), when the corpora are next to the repository, and the repository's fixtures.
+fn corpus_sample(per_folder: usize) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let roots = ["../shared/corpora", "/work/shared/corpora"];
+    let root = roots.iter().map(Path::new).find(|p| p.is_dir());
+    let mut folders: Vec<PathBuf> = root.into_iter().map(Path::to_path_buf).collect();
+    folders.push(PathBuf::from("tests/data"));
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        let mut taken = 0;
+        for path in files {
+            if path.is_dir() {
+                folders.push(path);
+            } else if taken < per_folder
+                && path
+                    .extension()
+                    .is_some_and(|x| x == "md" || x == "txt" || x == "html")
+            {
+                out.push(path);
+                taken += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The built-in rules and every published package (when they are next to the repository),
+/// with the pattern set built after `after` bytes of documents.
+fn everything(after: usize) -> (RuleSet, Config) {
+    let mut rules = RuleSet::load(&[]).unwrap();
+    let mut config = Config::empty(PathBuf::from("."));
+    if let Some(styles) = published_styles() {
+        let dir = tempfile::tempdir().unwrap();
+        let ini = dir.path().join(".vale.ini");
+        fs::write(
+            &ini,
+            format!(
+                "StylesPath = {}\nMinAlertLevel = suggestion\n\n[*]\nBasedOnStyles = Vale, Microsoft, Google, write-good, proselint, alex, Readability, Joblint\n",
+                fs::canonicalize(&styles).unwrap().display()
+            ),
+        )
+        .unwrap();
+        let mut setup = vale::load(&ini).unwrap();
+        setup.add_to(&mut rules);
+        config.vale = Some(Arc::new(setup.files));
+    }
+    rules.pattern_set_after(after);
+    (rules, config)
+}
+
+/// The one pass per block that rules out patterns and word lists
+/// ([`draftlint::pattern::PatternSet`]) changes no finding: the built-in rules and the seven
+/// published packages on a sample of the corpora, with the set and without it.
+#[test]
+fn the_pattern_set_changes_no_finding() {
+    let (with_set, config) = everything(0);
+    let (without_set, _) = everything(usize::MAX);
+    let sample = corpus_sample(12);
+    for path in &sample {
+        assert_eq!(
+            findings(path, &without_set, &config),
+            findings(path, &with_set, &config),
+            "{}",
+            path.display()
+        );
+    }
+}
+
+/// The set never rules out a block that a member pattern matches: every pattern of the
+/// built-in rules and the seven published packages, line by line over the sample.
+#[test]
+fn the_pattern_set_never_rules_out_a_match() {
+    let (rules, _) = everything(0);
+    let members: Vec<draftlint::pattern::Member> = rules
+        .rules
+        .iter()
+        .flat_map(|r| r.check.set_members())
+        .collect();
+    let set = draftlint::pattern::PatternSet::new(members.clone()).build_after(0);
+    let mut text =
+        String::from("The \u{212A}ilometre and the ſign, reportedly. “It’s not just X, it’s Y.”\n");
+    for path in corpus_sample(12) {
+        text.push_str(&fs::read_to_string(path).unwrap_or_default());
+    }
+    let blocks: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let scan = set.scan(blocks.iter().copied()).expect("the union builds");
+    let patterns: Vec<&draftlint::pattern::Regex> = members
+        .iter()
+        .filter_map(|m| match m {
+            draftlint::pattern::Member::Pattern(regex) => Some(regex),
+            draftlint::pattern::Member::Literals(_) => None,
+        })
+        .collect();
+    let mut ruled_out = 0;
+    for pattern in &patterns {
+        for block in &blocks {
+            if scan.rules_out(pattern, block) {
+                ruled_out += 1;
+                assert!(!pattern.is_match(block), "{pattern:?} matches {block:?}");
+                // A slice of the block is ruled out too, and cannot match either.
+                if block.is_char_boundary(block.len() / 2) {
+                    let half = &block[block.len() / 2..];
+                    assert!(scan.rules_out(pattern, half));
+                    assert!(!pattern.is_match(half), "{pattern:?} matches {half:?}");
+                }
+            }
+        }
+    }
+    // Most patterns match few blocks: the set rules out most searches.
+    assert!(
+        ruled_out * 2 > patterns.len() * blocks.len(),
+        "{ruled_out} of {} searches ruled out",
+        patterns.len() * blocks.len()
+    );
+}

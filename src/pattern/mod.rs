@@ -28,8 +28,10 @@
 
 mod engine;
 mod prebuilt;
+mod set;
 
 pub use prebuilt::prebuilt_count;
+pub use set::{DocumentScan, LiteralList, Member, PatternSet};
 
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
@@ -138,6 +140,10 @@ struct Lazy {
     size: usize,
     /// Its first characters, to name it if it fails to build.
     head: Box<str>,
+    /// The whole pattern, for a [`PatternSet`] to build its union from.
+    pattern: Box<str>,
+    /// The set it belongs to and its place there, if any.
+    member_of: OnceLock<(usize, u32)>,
     /// The rule that created it (see [`owned_by`]), to name in the same case.
     owner: Option<Arc<str>>,
     source: Mutex<Option<Source>>,
@@ -351,6 +357,8 @@ impl Regex {
         let lazy = Arc::new(Lazy {
             size: pattern.len(),
             head: pattern.chars().take(80).collect(),
+            pattern: pattern.into(),
+            member_of: OnceLock::new(),
             owner: context.owner,
             source: Mutex::new(Some(source)),
             built: OnceLock::new(),
@@ -372,6 +380,9 @@ impl Regex {
     }
 
     pub fn is_match(&self, haystack: &str) -> bool {
+        if set::cannot_match(self, haystack) {
+            return false;
+        }
         self.engine().is_some_and(|re| re.is_match(haystack))
     }
 
@@ -381,6 +392,9 @@ impl Regex {
 
     /// The first match starting the search at byte `start` (look-behind sees the text before).
     pub fn find_at<'h>(&self, haystack: &'h str, start: usize) -> Option<Match<'h>> {
+        if set::cannot_match(self, haystack) {
+            return None;
+        }
         let input = Input::new(haystack).span(start..haystack.len());
         self.engine()?
             .search(&input)
@@ -392,12 +406,16 @@ impl Regex {
         'h: 'r,
     {
         self.engine()
+            .filter(|_| !set::cannot_match(self, haystack))
             .into_iter()
             .flat_map(move |re| matches(re, haystack))
             .map(move |m| Match::new(haystack, m.span()))
     }
 
     pub fn captures<'h>(&self, haystack: &'h str) -> Option<Captures<'h>> {
+        if set::cannot_match(self, haystack) {
+            return None;
+        }
         let re = self.engine()?;
         let found = re.search(&Input::new(haystack))?;
         groups(re, haystack, found)
@@ -406,6 +424,9 @@ impl Regex {
     /// The first match starting the search at byte `start`, with its groups (look-behind sees
     /// the text before).
     pub fn captures_at<'h>(&self, haystack: &'h str, start: usize) -> Option<Captures<'h>> {
+        if set::cannot_match(self, haystack) {
+            return None;
+        }
         let re = self.engine()?;
         let found = re.search(&Input::new(haystack).span(start..haystack.len()))?;
         groups(re, haystack, found)
@@ -425,7 +446,8 @@ impl Regex {
     where
         'h: 'r,
     {
-        self.engine().into_iter().flat_map(move |re| {
+        let engine = self.engine().filter(|_| !set::cannot_match(self, haystack));
+        engine.into_iter().flat_map(move |re| {
             matches(re, haystack).map_while(move |found| groups(re, haystack, found))
         })
     }

@@ -102,6 +102,13 @@ pub trait Check: Send + Sync + fmt::Debug + Any {
         Ok(())
     }
 
+    /// The patterns this rule searches whole blocks' texts with (`&block.text`): they join
+    /// the run's [`crate::pattern::PatternSet`], so a block is read once for all of them, and
+    /// each rule searches only the blocks its pattern can match.
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        Vec::new()
+    }
+
     fn as_any(&self) -> &dyn Any;
 }
 
@@ -169,6 +176,11 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Every loaded rule id, selected or not: suppressions may name any of them.
     pub known_ids: std::collections::HashSet<String>,
+    /// The rules' patterns and word lists in one set, made on the first document (once the
+    /// rules of the run are chosen).
+    pattern_set: std::sync::OnceLock<crate::pattern::PatternSet>,
+    /// Bytes of documents read before the set is built (`None`: the set's own default).
+    pattern_set_after: Option<usize>,
 }
 
 impl RuleSet {
@@ -259,6 +271,14 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Builds the rules' pattern set after `bytes` of documents rather than when it pays
+    /// (see [`crate::pattern::PatternSet`]); `usize::MAX` never builds it. For tests, which
+    /// compare findings with and without it.
+    #[doc(hidden)]
+    pub fn pattern_set_after(&mut self, bytes: usize) {
+        self.pattern_set_after = Some(bytes);
+    }
+
     /// The rules, slowest first (see [`RuleCost`]): each runs as a task of its own.
     fn schedule(&self) -> Vec<&Rule> {
         let mut order: Vec<&Rule> = self.rules.iter().collect();
@@ -269,6 +289,19 @@ impl RuleSet {
     /// Every finding of every rule in `doc`, sorted by position.
     pub fn check(&self, doc: &Document<'_>) -> Vec<Diagnostic> {
         use rayon::prelude::*;
+        let scan = self
+            .pattern_set
+            .get_or_init(|| {
+                let set = crate::pattern::PatternSet::new(
+                    self.rules.iter().flat_map(|r| r.check.set_members()),
+                );
+                match self.pattern_set_after {
+                    Some(bytes) => set.build_after(bytes),
+                    None => set,
+                }
+            })
+            .scan(doc.prose().map(|(_, b)| b.text.as_str()))
+            .map(std::sync::Arc::new);
         // Rules are independent readers of one document: run them in parallel too, which is
         // what keeps a single large draft (or a single small one, at start-up) fast.
         let mut parts: Vec<Vec<Diagnostic>> = self
@@ -278,7 +311,10 @@ impl RuleSet {
             .map(|rule| {
                 let started = std::time::Instant::now();
                 let mut found = Vec::new();
-                rule.run(doc, &mut found);
+                match &scan {
+                    Some(scan) => scan.enter(|| rule.run(doc, &mut found)),
+                    None => rule.run(doc, &mut found),
+                }
                 let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
                 rule.cost
                     .spent

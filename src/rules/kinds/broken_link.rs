@@ -513,6 +513,14 @@ fn broken_reference(source: &str, broken: &BrokenReference) -> Finding {
 }
 
 impl Check for BrokenLink {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        let promise = self.link_promise.clone();
+        promise
+            .map(crate::pattern::Member::Pattern)
+            .into_iter()
+            .collect()
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let mut findings = Vec::new();
         for link in &doc.links {

@@ -89,6 +89,12 @@ impl Conditional {
 }
 
 impl Check for Conditional {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        let mut members = self.first.set_members();
+        members.extend(self.second.set_members());
+        members
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         // Texts defined so far in the document.
         let mut defined: HashSet<String> = HashSet::new();

@@ -85,6 +85,10 @@ impl Consistency {
 }
 
 impl Check for Consistency {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        self.pairs.iter().flat_map(Regex2::set_members).collect()
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         // Which forms of each pair the document has used so far.
         let mut seen = vec![[false, false]; self.pairs.len()];

@@ -1,4 +1,7 @@
 use std::any::Any;
+use std::sync::Arc;
+
+use crate::pattern::{LiteralList, Member};
 use std::ops::Range;
 
 use crate::pattern::Regex;
@@ -70,6 +73,9 @@ documented_kind! {
     #[derive(Debug)]
     pub struct Density {
         phrases: Option<AhoCorasick>,
+        /// The same phrases, for the run's pattern set: a block with none of them is not
+        /// searched for them.
+        phrase_literals: Option<Arc<LiteralList>>,
         /// The entry of each literal phrase, by pattern index.
         phrase_entry: Vec<usize>,
         patterns: Vec<(Regex, usize)>,
@@ -130,6 +136,9 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             return Err(KindError::new("`threshold` must be above 0", None));
         }
         Ok(Density {
+            phrase_literals: phrases.as_ref().map(|_| {
+                LiteralList::new(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
+            }),
             phrases,
             phrase_entry,
             patterns,
@@ -157,7 +166,11 @@ impl Density {
     fn markers(&self, block: &Block) -> Vec<Marker> {
         let text = &block.text;
         let mut found: Vec<(Range<usize>, usize)> = Vec::new();
-        if let Some(phrases) = &self.phrases {
+        let no_phrase = self
+            .phrase_literals
+            .as_ref()
+            .is_some_and(|l| l.cannot_occur(text));
+        if let Some(phrases) = self.phrases.as_ref().filter(|_| !no_phrase) {
             for m in phrases.find_iter(text) {
                 let range = m.range();
                 // Whole words only: "foster" is not in "Forster".
@@ -222,6 +235,12 @@ impl Density {
 }
 
 impl Check for Density {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        let patterns = self.patterns.iter().map(|(regex, _)| regex.clone());
+        let phrases = self.phrase_literals.clone().map(Member::Literals);
+        patterns.map(Member::Pattern).chain(phrases).collect()
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         for (_, block) in doc.prose() {
             if !matches!(

@@ -873,6 +873,14 @@ fn half_step(digits: &str) -> f64 {
 }
 
 impl Check for NumberConsistency {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        self.spelled
+            .iter()
+            .cloned()
+            .map(crate::pattern::Member::Pattern)
+            .collect()
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let mut statements = Vec::new();
         for (index, block) in doc.prose() {

@@ -86,6 +86,10 @@ impl Occurrence {
 }
 
 impl Check for Occurrence {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        self.token.set_members()
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         for (b, unit) in self.scope.units(doc) {
             let block = &doc.blocks[b];

@@ -334,6 +334,10 @@ pub(crate) fn whole_lines(source: &str, span: Span) -> Span {
 }
 
 impl Check for Phrase {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        self.matcher.regex.set_members()
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         if let Some(scope) = &self.vale_scope {
             for (b, unit) in scope.units(doc) {

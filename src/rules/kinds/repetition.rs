@@ -193,6 +193,13 @@ impl TokenRepetition {
 }
 
 impl Check for Repetition {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        self.tokens
+            .iter()
+            .flat_map(|t| t.regex.set_members())
+            .collect()
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         if let Some(tokens) = &self.tokens {
             tokens.check(doc, rule, out);

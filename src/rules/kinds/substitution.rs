@@ -306,6 +306,12 @@ fn match_case(found: &str, preferred: &str) -> String {
 }
 
 impl Check for Substitution {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        let swap = self.swap.iter().flat_map(|s| s.regex.set_members());
+        let regex = self.regex.clone().map(crate::pattern::Member::Pattern);
+        regex.into_iter().chain(swap).collect()
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         if let Some(swap) = &self.swap {
             swap.check(doc, rule, out);

@@ -23,7 +23,7 @@ pub enum Regex2 {
     /// Linear-time engine, for every pattern it accepts.
     Fast(crate::pattern::Regex),
     /// Backtracking engine, for lookaround and backreferences only.
-    Fancy(Box<fancy_regex::Regex>),
+    Fancy(Box<Fancy>),
     /// Plain words and phrases, as the regex `\b(?:w1|w2|…)\b` would match them.
     Words(WordList),
     /// An alternation of which only some alternatives need the backtracking engine.
@@ -41,7 +41,7 @@ pub struct Split {
     fast: crate::pattern::Regex,
     /// Group `j` of `fast` (1-based) is alternative `fast_keys[j - 1]`.
     fast_keys: Vec<usize>,
-    fancy: fancy_regex::Regex,
+    fancy: Fancy,
     fancy_keys: Vec<usize>,
     keys: usize,
 }
@@ -62,6 +62,125 @@ fn key_match(
     Some((whole, key, group))
 }
 
+/// A pattern on the backtracking engine, with the literals one of which its matches hold (for
+/// the run's pattern set: the backtracking engine is most of a Vale run's search time, and
+/// most blocks hold none of a pattern's words).
+#[derive(Clone, Debug)]
+pub struct Fancy {
+    regex: fancy_regex::Regex,
+    literals: std::sync::Arc<crate::pattern::LiteralList>,
+}
+
+impl Fancy {
+    fn new(regex: fancy_regex::Regex, pattern: &str) -> Fancy {
+        Fancy {
+            regex,
+            literals: crate::pattern::LiteralList::of_pattern(&without_lookaround(pattern)),
+        }
+    }
+
+    /// Whether `text` certainly holds no match (see [`crate::pattern::LiteralList`]).
+    fn ruled_out(&self, text: &str) -> bool {
+        self.literals.cannot_occur(text)
+    }
+}
+
+/// `pattern` with its look-around assertions and backreferences as `(?s:.*)`: a pattern the
+/// `regex` crate can read, whose matches span every match of the original's (so a literal
+/// that every one of its matches needs is in every match of the original, and nothing is
+/// joined across what was removed). `(?=x)` → `(?s:.*)`; `\1` → `(?s:.*)`.
+fn without_lookaround(pattern: &str) -> String {
+    const ANYTHING: &str = "(?s:.*)";
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len());
+    let mut i = 0;
+    let mut in_class = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            match chars.get(i + 1) {
+                Some(d) if !in_class && d.is_ascii_digit() && *d != '0' => {
+                    out.push_str(ANYTHING);
+                    i += 2;
+                    while chars.get(i).is_some_and(char::is_ascii_digit) {
+                        i += 1;
+                    }
+                }
+                Some('k') if !in_class && chars.get(i + 2) == Some(&'<') => {
+                    out.push_str(ANYTHING);
+                    i += 3;
+                    while i < chars.len() && chars[i] != '>' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                Some(&d) => {
+                    out.push(c);
+                    out.push(d);
+                    i += 2;
+                }
+                None => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        if in_class {
+            in_class = c != ']';
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
+        if ["(?=", "(?!", "(?<=", "(?<!"]
+            .iter()
+            .any(|p| rest.starts_with(p))
+        {
+            // Skip to the group's closing parenthesis.
+            let mut depth = 0usize;
+            let mut class = false;
+            while i < chars.len() {
+                match chars[i] {
+                    '\\' => i += 1,
+                    '[' if !class => class = true,
+                    ']' if class => class = false,
+                    '(' if !class => depth += 1,
+                    ')' if !class => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            out.push_str(ANYTHING);
+            i += 1;
+            continue;
+        }
+        in_class = c == '[';
+        if in_class {
+            out.push(c);
+            i += 1;
+            // A `]` right after `[` or `[^` is a literal.
+            if chars.get(i) == Some(&'^') {
+                out.push('^');
+                i += 1;
+            }
+            if chars.get(i) == Some(&']') {
+                out.push(']');
+                i += 1;
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
 impl Split {
     /// Every match, as the alternation's groups (index 0 the whole match).
     fn captures_iter(&self, text: &str) -> Vec<Vec<Option<Range<usize>>>> {
@@ -71,8 +190,12 @@ impl Split {
             key_match(groups, &self.fast_keys)
         };
         // A search that hits the backtrack limit ends the backtracking side in this text.
+        let fancy_ruled_out = self.fancy.ruled_out(text);
         let fancy_at = |pos: usize| -> Option<KeyMatch> {
-            let caps = self.fancy.captures_from_pos(text, pos).ok()??;
+            if fancy_ruled_out {
+                return None;
+            }
+            let caps = self.fancy.regex.captures_from_pos(text, pos).ok()??;
             let groups = caps.iter().map(|g| g.map(|m| m.range()));
             key_match(groups, &self.fancy_keys)
         };
@@ -122,6 +245,8 @@ impl Split {
 #[derive(Clone, Debug)]
 pub struct WordList {
     automaton: aho_corasick::AhoCorasick,
+    /// The spellings, for the run's pattern set: a block holding none of them is not searched.
+    literals: std::sync::Arc<crate::pattern::LiteralList>,
     bounded: bool,
     /// The word each automaton pattern spells (a word may have several spellings).
     owners: Vec<usize>,
@@ -312,6 +437,21 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 impl Regex2 {
+    /// What this pattern brings to the run's [`crate::pattern::PatternSet`]: the pattern of the
+    /// linear-time engine (a split alternation's fast half), or a word list's words.
+    pub fn set_members(&self) -> Vec<crate::pattern::Member> {
+        use crate::pattern::Member;
+        match self {
+            Regex2::Fast(re) => vec![Member::Pattern(re.clone())],
+            Regex2::Split(split) => vec![
+                Member::Pattern(split.fast.clone()),
+                Member::Literals(split.fancy.literals.clone()),
+            ],
+            Regex2::Words(list) => vec![Member::Literals(list.literals.clone())],
+            Regex2::Fancy(fancy) => vec![Member::Literals(fancy.literals.clone())],
+        }
+    }
+
     /// Compiles `pattern`, with the fast engine when it accepts it.
     pub fn new(pattern: &str) -> Result<Regex2, String> {
         let pattern = &re2_classes(pattern);
@@ -323,9 +463,10 @@ impl Regex2 {
                         .backtrack_limit(BACKTRACK_LIMIT)
                         .build()
                 };
-                build(&crate::pattern::ascii_boundaries(pattern))
+                let ascii = crate::pattern::ascii_boundaries(pattern);
+                build(&ascii)
                     .or_else(|_| build(pattern))
-                    .map(|re| Regex2::Fancy(Box::new(re)))
+                    .map(|re| Regex2::Fancy(Box::new(Fancy::new(re, &ascii))))
                     .map_err(|_| fast_err.to_string())
             }
         }
@@ -387,6 +528,9 @@ impl Regex2 {
             .ok()?;
         Some(Regex2::Words(WordList {
             automaton,
+            literals: crate::pattern::LiteralList::new(
+                patterns.into_iter().map(String::into_bytes).collect(),
+            ),
             bounded,
             owners,
             words: words.len(),
@@ -400,7 +544,7 @@ impl Regex2 {
     pub fn is_match(&self, text: &str) -> bool {
         match self {
             Regex2::Fast(re) => re.is_match(text),
-            Regex2::Fancy(re) => re.is_match(text).unwrap_or(false),
+            Regex2::Fancy(re) => !re.ruled_out(text) && re.regex.is_match(text).unwrap_or(false),
             Regex2::Words(list) => !list.find(text).is_empty(),
             Regex2::Split(split) => !split.captures_iter(text).is_empty(),
         }
@@ -411,7 +555,9 @@ impl Regex2 {
         match self {
             Regex2::Fast(re) => re.find_iter(text).map(|m| m.range()).collect(),
             // A match that hits the backtrack limit ends the search in this text.
+            Regex2::Fancy(re) if re.ruled_out(text) => Vec::new(),
             Regex2::Fancy(re) => re
+                .regex
                 .find_iter(text)
                 .map_while(Result::ok)
                 .map(|m| m.range())
@@ -432,7 +578,9 @@ impl Regex2 {
                 .captures_iter(text)
                 .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
                 .collect(),
+            Regex2::Fancy(re) if re.ruled_out(text) => Vec::new(),
             Regex2::Fancy(re) => re
+                .regex
                 .captures_iter(text)
                 .map_while(Result::ok)
                 .map(|c| c.iter().map(|g| g.map(|m| m.range())).collect())
@@ -458,6 +606,9 @@ impl Regex2 {
 impl WordList {
     /// Non-overlapping matches with the index of the word that matched.
     fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+        if self.literals.cannot_occur(text) {
+            return Vec::new();
+        }
         let bytes = text.as_bytes();
         let boundary = |at: usize| {
             let before = at > 0 && is_word_byte(bytes[at - 1]);
@@ -486,6 +637,19 @@ impl WordList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_around_and_backreferences_become_anything() {
+        assert_eq!(
+            without_lookaround(r"(?<!not )\bgood(?= news)"),
+            "(?s:.*)\\bgood(?s:.*)"
+        );
+        assert_eq!(without_lookaround(r"(\w+) \1"), r"(\w+) (?s:.*)");
+        assert_eq!(without_lookaround(r"(?P<w>a)\k<w>b"), r"(?P<w>a)(?s:.*)b");
+        // Parentheses and brackets inside the assertion, and `(?=` inside a class.
+        assert_eq!(without_lookaround(r"a(?=[)(]\))b[(?=]"), r"a(?s:.*)b[(?=]");
+        assert_eq!(without_lookaround(r"[]\d](?!x)"), r"[]\d](?s:.*)");
+    }
 
     #[test]
     fn lookaround_falls_back_and_plain_stays_fast() {
