@@ -60,12 +60,12 @@ fn findings(path: &Path, rules: &RuleSet, config: &Config) -> String {
     out
 }
 
-#[test]
-fn every_rule_type_gives_the_findings_vale_defines() {
-    let (rules, config) = vale_only(".vale.ini");
+/// Compares the findings of `ini` on each draft of `docs/` with its `.expected` file.
+fn assert_expected_findings(ini: &str, drafts: &[&str]) {
+    let (rules, config) = vale_only(ini);
     let bless = std::env::var_os("DRAFTLINT_BLESS").is_some();
     let mut failures = Vec::new();
-    for name in ["article.md", "page.html", "notes.txt"] {
+    for name in drafts {
         let path = Path::new(DATA).join("docs").join(name);
         let found = findings(&path, &rules, &config);
         let expected_path = path.with_file_name(format!("{name}.expected"));
@@ -77,6 +77,69 @@ fn every_rule_type_gives_the_findings_vale_defines() {
         if expected != found {
             failures.push(format!(
                 "{name}\n--- expected\n{expected}--- found\n{found}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_type_gives_the_findings_vale_defines() {
+    assert_expected_findings(".vale.ini", &["article.md", "page.html", "notes.txt"]);
+}
+
+/// `alt` (Markdown `![…]`, HTML `alt="…"`, with escapes and entities), `alt & ~heading`,
+/// `~alt`, `raw` (markup included, never front matter, code or HTML outside the article) and
+/// `summary` (body text as one: an occurrence counts across blocks; headings and table cells
+/// are not in it).
+#[test]
+fn alt_raw_and_summary_scopes_read_what_vale_defines() {
+    assert_expected_findings("scopes.ini", &["scopes.md", "scopes.html", "scopes.txt"]);
+}
+
+#[test]
+fn actions_give_their_findings() {
+    assert_expected_findings(
+        "actions.ini",
+        &["actions.md", "actions.html", "actions.txt"],
+    );
+}
+
+/// `--fix` applies Vale's `remove` and `edit` actions where the result is whole, and leaves
+/// the rest (convert, quoted speech, markup inside the match, stray punctuation) alone: each
+/// draft is compared with its `.fixed` file.
+#[test]
+fn remove_and_edit_actions_are_applied_by_fix() {
+    let data = fs::canonicalize(DATA).unwrap();
+    let ini = data.join("actions.ini");
+    let bless = std::env::var_os("DRAFTLINT_BLESS").is_some();
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for name in ["actions.md", "actions.html", "actions.txt"] {
+        let draft = dir.path().join(name);
+        fs::copy(data.join("docs").join(name), &draft).unwrap();
+        let out = draftlint(
+            &[
+                "check",
+                "--no-config",
+                "--vale-config",
+                ini.to_str().unwrap(),
+                "--fix",
+                draft.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(out.status.code().is_some(), "{out:?}");
+        let fixed = fs::read_to_string(&draft).unwrap();
+        let expected_path = data.join("docs").join(format!("{name}.fixed"));
+        if bless {
+            fs::write(&expected_path, &fixed).expect("write fixed");
+            continue;
+        }
+        let expected = fs::read_to_string(&expected_path).expect("fixed file");
+        if expected != fixed {
+            failures.push(format!(
+                "{name}\n--- expected\n{expected}--- found\n{fixed}"
             ));
         }
     }

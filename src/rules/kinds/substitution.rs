@@ -222,8 +222,7 @@ fn compile_swap(params: &SubstitutionParams) -> Result<Swap, KindError> {
 
 impl Swap {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-        for (b, unit) in self.scope.units(doc) {
-            let block = &doc.blocks[b];
+        for (block, unit) in &self.scope.units(doc) {
             let text = &block.text[unit.clone()];
             for groups in self.regex.captures_iter(text) {
                 // The first key group that took part names the replacement.
