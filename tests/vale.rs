@@ -63,24 +63,32 @@ fn findings(path: &Path, rules: &RuleSet, config: &Config) -> String {
 /// Compares the findings of `ini` on each draft of `docs/` with its `.expected` file.
 fn assert_expected_findings(ini: &str, drafts: &[&str]) {
     let (rules, config) = vale_only(ini);
-    let bless = std::env::var_os("DRAFTLINT_BLESS").is_some();
     let mut failures = Vec::new();
     for name in drafts {
         let path = Path::new(DATA).join("docs").join(name);
         let found = findings(&path, &rules, &config);
-        let expected_path = path.with_file_name(format!("{name}.expected"));
-        if bless {
-            fs::write(&expected_path, &found).expect("write expected");
-            continue;
-        }
-        let expected = fs::read_to_string(&expected_path).expect("expected file");
-        if expected != found {
-            failures.push(format!(
-                "{name}\n--- expected\n{expected}--- found\n{found}"
-            ));
-        }
+        compare(
+            &path.with_file_name(format!("{name}.expected")),
+            &found,
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Compares `found` with the file at `expected_path` (rewritten under `DRAFTLINT_BLESS`).
+fn compare(expected_path: &Path, found: &str, failures: &mut Vec<String>) {
+    if std::env::var_os("DRAFTLINT_BLESS").is_some() {
+        fs::write(expected_path, found).expect("write expected");
+        return;
+    }
+    let expected = fs::read_to_string(expected_path).expect("expected file");
+    if expected != found {
+        failures.push(format!(
+            "{}\n--- expected\n{expected}--- found\n{found}",
+            expected_path.display()
+        ));
+    }
 }
 
 #[test]
@@ -112,7 +120,6 @@ fn actions_give_their_findings() {
 fn remove_and_edit_actions_are_applied_by_fix() {
     let data = fs::canonicalize(DATA).unwrap();
     let ini = data.join("actions.ini");
-    let bless = std::env::var_os("DRAFTLINT_BLESS").is_some();
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
     for name in ["actions.md", "actions.html", "actions.txt"] {
@@ -131,17 +138,11 @@ fn remove_and_edit_actions_are_applied_by_fix() {
         );
         assert!(out.status.code().is_some(), "{out:?}");
         let fixed = fs::read_to_string(&draft).unwrap();
-        let expected_path = data.join("docs").join(format!("{name}.fixed"));
-        if bless {
-            fs::write(&expected_path, &fixed).expect("write fixed");
-            continue;
-        }
-        let expected = fs::read_to_string(&expected_path).expect("fixed file");
-        if expected != fixed {
-            failures.push(format!(
-                "{name}\n--- expected\n{expected}--- found\n{fixed}"
-            ));
-        }
+        compare(
+            &data.join("docs").join(format!("{name}.fixed")),
+            &fixed,
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

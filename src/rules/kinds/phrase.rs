@@ -118,8 +118,10 @@ documented_kind! {
     /// (regexes, joined and wrapped in word boundaries unless `nonword = true`), `raw` (regex
     /// pieces put before the tokens, or after them with `append = true`), `excepted-words`
     /// (Vale `exceptions`: a match containing one of these words is dropped) and `vale-scope`
-    /// (Vale's scope selectors; `sentence` reads each sentence on its own). Patterns that need
-    /// lookaround run on a backtracking engine with a step limit.
+    /// (Vale's scope selectors; `sentence` reads each sentence on its own, `alt` images' alt
+    /// text, `summary` the body text as one, `raw` the prose's source with its markup).
+    /// Patterns that need lookaround run on a backtracking engine with a step limit. A Vale
+    /// `action` (`remove`, `edit`) becomes a `--fix` where its result is whole in context.
     ///
     /// ## Why is this bad
     /// Most style problems of drafts are fixed strings: leftovers of templates, weasel words,

@@ -85,7 +85,8 @@ documented_kind! {
     /// (regexes; consecutive matches that are equal, with `ignorecase` in any case, are a
     /// repeat when they sit in one sentence), `alpha` (only letter tokens), `max` (repeats
     /// allowed), `excepted-words` and `vale-scope`. The message may use `{match}` (the
-    /// repeated token).
+    /// repeated token). A Vale `action` (`edit` with `truncate`…) becomes a `--fix` where its
+    /// result is whole in context.
     ///
     /// ## Why is this bad
     /// A doubled word is almost always an editing slip, and the eye skips it when proofreading.

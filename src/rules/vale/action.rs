@@ -360,106 +360,144 @@ mod tests {
         Action::parse(name, &params).expect("an action with a fix")
     }
 
+    /// Each case: the action, a draft, the match in it, and the fixed draft (`None`: no fix).
+    fn assert_fixes(cases: &[(&[&str], &str, &str, Option<&str>)]) {
+        for &(spec, source, found, expected) in cases {
+            let action = action(spec[0], &spec[1..]);
+            assert_eq!(
+                fixed(&action, source, found).as_deref(),
+                expected,
+                "{spec:?} on {source:?}"
+            );
+        }
+    }
+
     #[test]
     fn remove_takes_one_space_and_gives_the_capital_on() {
-        let remove = action("remove", &[]);
-        let f = |s, p| fixed(&remove, s, p);
-        assert_eq!(
-            f("It was accidentally broken.", "accidentally").unwrap(),
-            "It was broken."
-        );
-        assert_eq!(f("But the dog ran.", "But").unwrap(), "The dog ran.");
-        assert_eq!(
-            f("Yes. But 2 dogs ran.", "But").unwrap(),
-            "Yes. 2 dogs ran."
-        );
-        assert_eq!(
-            f("It broke accidentally.", "accidentally").unwrap(),
-            "It broke."
-        );
-        assert_eq!(
-            f("It broke accidentally", "accidentally").unwrap(),
-            "It broke"
-        );
-        // Stray punctuation, an emptied sentence, a cut word, punctuation: no fix.
-        assert_eq!(f("He left, quietly, and", "quietly"), None);
-        assert_eq!(
-            f(
-                "Unclear. More research is needed.",
-                "More research is needed"
+        let remove: &[&str] = &["remove"];
+        assert_fixes(&[
+            (
+                remove,
+                "It was accidentally broken.",
+                "accidentally",
+                Some("It was broken."),
             ),
-            None
-        );
-        assert_eq!(f("Wait... what", "..."), None);
-        assert_eq!(f("(quietly) done", "quietly"), None);
-        assert_eq!(f("done.  The end", "e.  T"), None);
+            (remove, "But the dog ran.", "But", Some("The dog ran.")),
+            (
+                remove,
+                "Yes. But 2 dogs ran.",
+                "But",
+                Some("Yes. 2 dogs ran."),
+            ),
+            (
+                remove,
+                "It broke accidentally.",
+                "accidentally",
+                Some("It broke."),
+            ),
+            (
+                remove,
+                "It broke accidentally",
+                "accidentally",
+                Some("It broke"),
+            ),
+            // Stray punctuation, an emptied sentence, a cut word, punctuation: no fix.
+            (remove, "He left, quietly, and", "quietly", None),
+            (
+                remove,
+                "Unclear. More research is needed.",
+                "More research is needed",
+                None,
+            ),
+            (remove, "Wait... what", "...", None),
+            (remove, "(quietly) done", "quietly", None),
+            (remove, "done.  The end", "e.  T", None),
+            (
+                remove,
+                "She said \"it was actually fine\" then.",
+                "actually",
+                None,
+            ),
+        ]);
     }
 
     #[test]
     fn edits_are_vales_where_the_result_is_whole() {
-        let split0 = action("edit", &["split", " ", "0"]);
-        assert_eq!(
-            fixed(&split0, "An ATM machine here.", "ATM machine").unwrap(),
-            "An ATM here."
-        );
-        let split1 = action("edit", &["split", " ", "1"]);
-        assert_eq!(
-            fixed(&split1, "A very unique day.", "very unique").unwrap(),
-            "A unique day."
-        );
-        assert_eq!(
-            fixed(&split1, "Very unique days.", "Very unique").unwrap(),
-            "Unique days."
-        );
-        assert_eq!(
-            fixed(&split1, "A kind of unique day.", "kind of unique"),
-            None
-        );
-        let truncate = action("edit", &["truncate", " "]);
-        assert_eq!(
-            fixed(&truncate, "It is the the end.", "the the").unwrap(),
-            "It is the end."
-        );
-        let trim_right = action("edit", &["trim_right", "(s)"]);
-        assert_eq!(
-            fixed(&trim_right, "Open the file(s) now.", "file(s)").unwrap(),
-            "Open the file now."
-        );
-        assert_eq!(
-            fixed(&trim_right, "Open the class(s) now.", "class(s)"),
-            None
-        );
-        let trim = action("edit", &["trim", "ly"]);
-        assert_eq!(
-            fixed(&trim, "And firstly, go.", "firstly").unwrap(),
-            "And first, go."
-        );
-        assert_eq!(fixed(&trim, "And lastly, go.", "lastly"), None);
-        let dash = action("edit", &["trim", " "]);
-        assert_eq!(
-            fixed(&dash, "A word — a dash.", " — ").unwrap(),
-            "A word—a dash."
-        );
-        // Trimming `!` would join two sentences or leave one without an end.
-        let bang = action("edit", &["trim_right", "!"]);
-        assert_eq!(fixed(&bang, "So great! Next one.", "great! "), None);
-        assert_eq!(fixed(&bang, "So great!", "great!"), None);
-        let regex = action("edit", &["regex", "-", " "]);
-        assert_eq!(
-            fixed(&regex, "A highly-rated film.", "highly-rated").unwrap(),
-            "A highly rated film."
-        );
-        let to = action("edit", &["regex", "[-–]", "to"]);
-        assert_eq!(
-            fixed(&to, "From 9 AM - 5 PM daily.", "AM - 5 PM").unwrap(),
-            "From 9 AM to 5 PM daily."
-        );
-        assert_eq!(fixed(&to, "From 9 AM-5 PM daily.", "AM-5 PM"), None);
-        let groups = action("edit", &["regex", r"(\w+)-(\w+)", "$2 ${1}$$"]);
-        assert_eq!(
-            fixed(&groups, "Say ab-cd now.", "ab-cd").unwrap(),
-            "Say cd ab$ now."
-        );
+        let split0: &[&str] = &["edit", "split", " ", "0"];
+        let split1: &[&str] = &["edit", "split", " ", "1"];
+        let trim_right: &[&str] = &["edit", "trim_right", "(s)"];
+        let trim_ly: &[&str] = &["edit", "trim", "ly"];
+        let bang: &[&str] = &["edit", "trim_right", "!"];
+        let to: &[&str] = &["edit", "regex", "[-–]", "to"];
+        assert_fixes(&[
+            (
+                split0,
+                "An ATM machine here.",
+                "ATM machine",
+                Some("An ATM here."),
+            ),
+            (
+                split1,
+                "A very unique day.",
+                "very unique",
+                Some("A unique day."),
+            ),
+            (
+                split1,
+                "Very unique days.",
+                "Very unique",
+                Some("Unique days."),
+            ),
+            (split1, "A kind of unique day.", "kind of unique", None),
+            (
+                &["edit", "truncate", " "],
+                "It is the the end.",
+                "the the",
+                Some("It is the end."),
+            ),
+            (
+                trim_right,
+                "Open the file(s) now.",
+                "file(s)",
+                Some("Open the file now."),
+            ),
+            (trim_right, "Open the class(s) now.", "class(s)", None),
+            (
+                trim_ly,
+                "And firstly, go.",
+                "firstly",
+                Some("And first, go."),
+            ),
+            (trim_ly, "And lastly, go.", "lastly", None),
+            (
+                &["edit", "trim", " "],
+                "A word — a dash.",
+                " — ",
+                Some("A word—a dash."),
+            ),
+            // Trimming `!` would join two sentences or leave one without an end.
+            (bang, "So great! Next one.", "great! ", None),
+            (bang, "So great!", "great!", None),
+            (
+                &["edit", "regex", "-", " "],
+                "A highly-rated film.",
+                "highly-rated",
+                Some("A highly rated film."),
+            ),
+            (
+                to,
+                "From 9 AM - 5 PM daily.",
+                "AM - 5 PM",
+                Some("From 9 AM to 5 PM daily."),
+            ),
+            (to, "From 9 AM-5 PM daily.", "AM-5 PM", None),
+            (
+                &["edit", "regex", r"(\w+)-(\w+)", "$2 ${1}$$"],
+                "Say ab-cd now.",
+                "ab-cd",
+                Some("Say cd ab$ now."),
+            ),
+        ]);
     }
 
     #[test]
