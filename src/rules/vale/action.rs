@@ -288,7 +288,7 @@ fn starts_sentence(block: &Block, range: &Range<usize>) -> bool {
 
 /// `remove`: the match (whole words only) and the space that would be left doubled; at the
 /// start of a sentence the next word takes the capital. `None` where removing leaves stray
-/// punctuation or an empty sentence.
+/// punctuation or an empty sentence, or changes an amount.
 fn remove(block: &Block, range: &Range<usize>) -> Option<(Range<usize>, String)> {
     let text = &block.text;
     let found = &text[range.clone()];
@@ -298,6 +298,17 @@ fn remove(block: &Block, range: &Range<usize>) -> Option<(Range<usize>, String)>
     let before = text[..range.start].chars().next_back();
     let after = text[range.end..].chars().next();
     if before.is_some_and(is_word) || after.is_some_and(is_word) {
+        return None;
+    }
+    // A word right before an article or a number bears on the amount or identity of what
+    // follows ("quite a few", "nearly the same", "roughly 35,000"): without it the sentence
+    // claims something else.
+    let next_word = text[range.end..].split_whitespace().next().unwrap_or("");
+    if ["a", "an", "the"]
+        .iter()
+        .any(|article| next_word.eq_ignore_ascii_case(article))
+        || next_word.starts_with(|c: char| c.is_ascii_digit())
+    {
         return None;
     }
     let at_start = starts_sentence(block, range);
@@ -382,13 +393,10 @@ mod tests {
                 "accidentally",
                 Some("It was broken."),
             ),
-            (remove, "But the dog ran.", "But", Some("The dog ran.")),
-            (
-                remove,
-                "Yes. But 2 dogs ran.",
-                "But",
-                Some("Yes. 2 dogs ran."),
-            ),
+            (remove, "But we ran.", "But", Some("We ran.")),
+            // Before an article the word may bear on what follows: left alone everywhere.
+            (remove, "But the dog ran.", "But", None),
+            (remove, "Yes. But dogs ran.", "But", Some("Yes. Dogs ran.")),
             (
                 remove,
                 "It broke accidentally.",
@@ -418,6 +426,9 @@ mod tests {
                 "actually",
                 None,
             ),
+            (remove, "We had quite a few.", "quite", None),
+            (remove, "It spanned roughly 35,000 feet.", "roughly", None),
+            (remove, "It is nearly the same.", "nearly", None),
         ]);
     }
 
