@@ -267,12 +267,9 @@ impl Swap {
                 // space after it ("e.g. "), which the replacement must not swallow.
                 let fix = (self.replace_action
                     && forms.len() == 1
-                    && block.text[range.clone()] == *observed
-                    && doc.source[span.range()] == block.text[range.clone()])
-                .then(|| Fix {
-                    span,
-                    replacement: forms[0].to_string(),
-                });
+                    && block.text[range.clone()] == *observed)
+                    .then(|| vale::replacement_fix(doc, block, &range, forms[0]))
+                    .flatten();
                 out.push(
                     rule.diagnostic(span, &[("match", observed), ("preferred", &preferred)])
                         .with_fix(fix),

@@ -79,40 +79,20 @@ impl Action {
     /// The fix for a match (`range` of `block`'s text), when it is safe.
     pub fn fix(&self, doc: &Document<'_>, block: &Block, range: &Range<usize>) -> Option<Fix> {
         let found = block.text.get(range.clone()).filter(|f| !f.is_empty())?;
-        let fix = match self {
-            Action::Remove => remove(block, range)?,
+        match self {
+            Action::Remove => {
+                let (changed, replacement) = remove(block, range)?;
+                exact_fix(doc, block, changed, replacement)
+            }
             _ => {
                 let edited = self.edit(block, range)?;
                 let result = edited.trim();
                 if result.is_empty() || result == found || !fits(block, range, &edited) {
                     return None;
                 }
-                let mut replacement = result.to_string();
-                if starts_sentence(block, range)
-                    && found.starts_with(char::is_uppercase)
-                    && let Some(first) = replacement.chars().next()
-                    && first.is_lowercase()
-                {
-                    replacement = first
-                        .to_uppercase()
-                        .chain(replacement.chars().skip(1))
-                        .collect();
-                }
-                (range.clone(), replacement)
+                replacement_fix(doc, block, range, result)
             }
-        };
-        // The source must hold the changed text as it is seen: no markup, escape or entity.
-        let (changed, replacement) = fix;
-        let span = block.source_span(changed.clone());
-        if doc.source.get(span.range())? != &block.text[changed] {
-            return None;
         }
-        // Quoted words are someone else's: a style never rewrites them.
-        let quoted = doc
-            .quotations
-            .iter()
-            .any(|q| q.span.start < span.end && span.start < q.span.end);
-        (!quoted).then_some(Fix { span, replacement })
     }
 
     /// The edited match, before Vale's final trim of white space; `None` when the edit is not
@@ -274,6 +254,56 @@ fn template(replacement: &str) -> Option<Vec<Piece>> {
         pieces.push(Piece::Text(text));
     }
     Some(pieces)
+}
+
+/// Replacing the match (`range` of `block`'s text) with `replacement` as a fix: a sentence's
+/// capital stays ("They are" → "They're", not "they're"), the source must hold the match as
+/// it is seen, and quoted speech is never rewritten. For Vale's `replace` too.
+pub fn replacement_fix(
+    doc: &Document<'_>,
+    block: &Block,
+    range: &Range<usize>,
+    replacement: &str,
+) -> Option<Fix> {
+    let found = &block.text[range.clone()];
+    let mut replacement = replacement.to_string();
+    // A word in capitals ("NPM") is a name, not a capitalised sentence start.
+    let first_word = found.split_whitespace().next().unwrap_or("");
+    if starts_sentence(block, range)
+        && found.starts_with(char::is_uppercase)
+        && first_word.chars().skip(1).any(char::is_lowercase)
+        && let Some(first) = replacement.chars().next()
+        && first.is_lowercase()
+    {
+        replacement = first
+            .to_uppercase()
+            .chain(replacement.chars().skip(1))
+            .collect();
+    }
+    if replacement == found {
+        return None;
+    }
+    exact_fix(doc, block, range.clone(), replacement)
+}
+
+/// A fix of `changed` (a range of `block`'s text) when the source holds that text as it is
+/// seen (no markup, escape or entity inside) and it is not quoted speech: a style never
+/// rewrites what someone said.
+fn exact_fix(
+    doc: &Document<'_>,
+    block: &Block,
+    changed: Range<usize>,
+    replacement: String,
+) -> Option<Fix> {
+    let span = block.source_span(changed.clone());
+    if doc.source.get(span.range())? != &block.text[changed] {
+        return None;
+    }
+    let quoted = doc
+        .quotations
+        .iter()
+        .any(|q| q.span.start < span.end && span.start < q.span.end);
+    (!quoted).then_some(Fix { span, replacement })
 }
 
 fn is_word(c: char) -> bool {
@@ -509,6 +539,37 @@ mod tests {
                 Some("Say cd ab$ now."),
             ),
         ]);
+    }
+
+    #[test]
+    fn replacements_keep_a_sentences_capital_and_leave_quotes_alone() {
+        let replaced = |source: &str, found: &str, replacement: &str| {
+            let doc = Document::parse(source, Format::Text);
+            let block = &doc.blocks[0];
+            let at = block.text.find(found).expect("found in text");
+            let fix = replacement_fix(&doc, block, &(at..at + found.len()), replacement)?;
+            let mut out = source.to_string();
+            out.replace_range(fix.span.range(), &fix.replacement);
+            Some(out)
+        };
+        assert_eq!(
+            replaced("Yes. They are here.", "They are", "they're").as_deref(),
+            Some("Yes. They're here.")
+        );
+        assert_eq!(
+            replaced("So they are here.", "they are", "they're").as_deref(),
+            Some("So they're here.")
+        );
+        assert_eq!(
+            replaced("NPM is a tool.", "NPM", "npm").as_deref(),
+            Some("npm is a tool.")
+        );
+        assert_eq!(
+            replaced("He said \"they are here\" today.", "they are", "they're"),
+            None
+        );
+        // "Internet" → "internet" at a sentence start is no change at all.
+        assert_eq!(replaced("Internet use grew.", "Internet", "internet"), None);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use globset::{GlobBuilder, GlobMatcher};
 use thiserror::Error;
 
 pub use self::regex::{Regex2, is_plain_text};
-pub use action::Action;
+pub use action::{Action, replacement_fix};
 pub use ini::Switch;
 pub use message::to_sentence;
 pub use scope::Scope as ValeScope;
