@@ -100,10 +100,17 @@ pub(super) fn parse(doc: &mut Document<'_>) {
                 }
             }
             Event::Code(_) => {
+                if let Some(image) = st.image.as_mut() {
+                    image.alt.push_placeholder(span);
+                }
                 mark_link_text(&mut st);
                 block(doc, &mut st, span).push_placeholder(span);
             }
             Event::SoftBreak | Event::HardBreak => {
+                // Alt text over two lines is two words, not one.
+                if let Some(image) = st.image.as_mut() {
+                    image.alt.push_break(span);
+                }
                 if let Some(b) = st.current.as_mut() {
                     b.push_break(span);
                 }

@@ -352,6 +352,14 @@ mod tests {
             ]
         );
         assert!(texts(&["alt"], "Plain ![x](y) text.", Format::Text).is_empty());
+        assert_eq!(
+            texts(
+                &["alt"],
+                "An ![alt over\r\ntwo `lines`](a.png) image.",
+                Format::Markdown
+            ),
+            ["alt over two \u{FFFC}"]
+        );
     }
 
     #[test]
