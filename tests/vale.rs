@@ -369,6 +369,27 @@ fn the_cli_opts_in_with_the_flag_or_the_config_key_only() {
         out.contains("Link: https://example.com/style#percent"),
         "{out}"
     );
+
+    let actions = data.join("actions.ini");
+    let actions = actions.to_str().unwrap();
+    let explained = draftlint(
+        &["explain", "Actions.Split", "--vale-config", actions],
+        &data,
+    );
+    let out = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        out.contains("Action: `edit` (split,  , 0); `--fix` applies it where the result is whole in its context."),
+        "{out}"
+    );
+    let explained = draftlint(
+        &["explain", "Actions.Convert", "--vale-config", actions],
+        &data,
+    );
+    let out = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        out.contains("Action: `convert` (simple); no `--fix`."),
+        "{out}"
+    );
 }
 
 #[test]

@@ -629,6 +629,8 @@ fn load_rule(id: &str, path: &Path, accept: &[String]) -> Result<(Rule, Option<u
         scope: scope.clone(),
         action: Action::parse(&action.name, &action.params).map(std::sync::Arc::new),
     };
+    let action_fixes =
+        tokens.action.is_some() && matches!(extends.as_str(), "existence" | "repetition");
     let need = |value: Option<String>, key: &str| {
         value.ok_or_else(|| invalid(None, format!("a `{extends}` rule needs `{key}`"), &text))
     };
@@ -743,6 +745,21 @@ fn load_rule(id: &str, path: &Path, accept: &[String]) -> Result<(Rule, Option<u
     description.push_str(&format!("\n\nVale `{extends}` rule, level {level_name}."));
     if let Some(link) = &file.link {
         description.push_str(&format!("\nLink: {link}"));
+    }
+    if !action.name.is_empty() {
+        let fix = if action_fixes {
+            "`--fix` applies it where the result is whole in its context"
+        } else if extends == "substitution" && action.name == "replace" {
+            "`--fix` applies a single suggestion"
+        } else {
+            "no `--fix`"
+        };
+        let params = if action.params.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", action.params.join(", "))
+        };
+        description.push_str(&format!("\nAction: `{}`{params}; {fix}.", action.name));
     }
     let rule = Rule {
         meta: RuleMeta {
