@@ -556,7 +556,6 @@ fn close_link(doc: &mut Document<'_>, st: &mut State, end: usize) {
     });
 }
 
-/// The span of an attribute's value inside a start tag.
 /// An `<img>`'s alt text (entities decoded) mapped to its `alt="…"` value in the source.
 /// What the decoded value shares with the source at either end maps byte for byte; only the
 /// stretch between (where entities were decoded) maps by its ends, as in [`push_text`].
@@ -600,6 +599,7 @@ fn alt_text(source: &str, tag: Span, decoded: &str) -> super::Block {
     alt.finish(0)
 }
 
+/// The span of an attribute's value inside a start tag.
 fn attribute_span(source: &str, tag: Span, name: &str) -> Option<Span> {
     let raw = &source[tag.range()];
     let lower = raw.to_ascii_lowercase();

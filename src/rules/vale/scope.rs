@@ -12,9 +12,10 @@
 //! text: paragraphs, list items and quotes, without headings or table cells, read as one
 //! text joined by blank lines, as Vale builds it) and `raw` (the source of the prose blocks,
 //! markup included: Vale reads the whole file, draftlint leaves front matter, code blocks
-//! and HTML outside the article out, as it does everywhere). As in Vale, `text` is not read
-//! as including alt text, and a `~` term never selects `raw` or `summary`. Each keeps exact
-//! byte spans: a finding in them points into the source like any other.
+//! and HTML outside the article out, as it does everywhere). As in Vale, a `~` term never
+//! selects `raw` or `summary`; unlike Vale, `text` alone does not take in alt text, so that
+//! a style's rules without a scope find in alt text only what they found before. Each keeps
+//! exact byte spans: a finding in them points into the source like any other.
 
 use std::ops::Range;
 
