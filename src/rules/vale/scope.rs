@@ -188,19 +188,7 @@ impl Scope {
     /// The pieces of text a rule reads: a block and a range of its text (the whole text, or
     /// one sentence). The document's blocks come first, in document order, then the texts
     /// that are not blocks (alt texts, the summary, the raw source), built for this call.
-    pub fn units<'d>(&self, doc: &'d Document<'_>) -> Units<'d> {
-        let mut blocks = Vec::new();
-        for block in doc
-            .blocks
-            .iter()
-            .filter(|b| b.kind.is_prose() && self.holds(b))
-        {
-            if self.sentences {
-                blocks.extend(block.sentences.iter().map(|s| (block, s.text.clone())));
-            } else {
-                blocks.push((block, 0..block.text.len()));
-            }
-        }
+    pub fn units<'s, 'd>(&'s self, doc: &'d Document<'_>) -> Units<'s, 'd> {
         let mut detached = Vec::new();
         if self.alt {
             detached.extend(doc.images.iter().map(|image| image.alt_block()));
@@ -211,27 +199,43 @@ impl Scope {
         if self.raw {
             detached.extend(raw(doc));
         }
-        Units { blocks, detached }
+        Units {
+            scope: self,
+            blocks: &doc.blocks,
+            detached,
+        }
     }
 }
 
-/// What a [`Scope`] selects in one document; iterate over `&Units`.
-pub struct Units<'d> {
-    blocks: Vec<(&'d Block, Range<usize>)>,
+/// What a [`Scope`] selects in one document; iterate over `&Units`. The document's blocks
+/// are read as the iteration reaches them; only the texts that are not blocks are built.
+pub struct Units<'s, 'd> {
+    scope: &'s Scope,
+    blocks: &'d [Block],
     detached: Vec<Block>,
 }
 
-impl<'a> IntoIterator for &'a Units<'_> {
+impl<'a> IntoIterator for &'a Units<'_, '_> {
     type Item = (&'a Block, Range<usize>);
     type IntoIter = Box<dyn Iterator<Item = (&'a Block, Range<usize>)> + 'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(
-            self.blocks
-                .iter()
-                .map(|(block, range)| (*block, range.clone()))
-                .chain(self.detached.iter().map(|b| (b, 0..b.text.len()))),
-        )
+        let scope = self.scope;
+        let blocks = self
+            .blocks
+            .iter()
+            .filter(move |b| b.kind.is_prose() && scope.holds(b))
+            .flat_map(move |block| {
+                // The whole text, or each sentence.
+                let whole = (!scope.sentences).then_some(0..block.text.len());
+                let sentences = block
+                    .sentences
+                    .iter()
+                    .filter(move |_| scope.sentences)
+                    .map(|s| s.text.clone());
+                whole.into_iter().chain(sentences).map(move |r| (block, r))
+            });
+        Box::new(blocks.chain(self.detached.iter().map(|b| (b, 0..b.text.len()))))
     }
 }
 
