@@ -371,25 +371,20 @@ fn the_cli_opts_in_with_the_flag_or_the_config_key_only() {
     );
 
     let actions = data.join("actions.ini");
-    let actions = actions.to_str().unwrap();
-    let explained = draftlint(
-        &["explain", "Actions.Split", "--vale-config", actions],
-        &data,
-    );
-    let out = String::from_utf8_lossy(&explained.stdout);
-    assert!(
-        out.contains("Action: `edit` (split,  , 0); `--fix` applies it where the result is whole in its context."),
-        "{out}"
-    );
-    let explained = draftlint(
-        &["explain", "Actions.Convert", "--vale-config", actions],
-        &data,
-    );
-    let out = String::from_utf8_lossy(&explained.stdout);
-    assert!(
-        out.contains("Action: `convert` (simple); no `--fix`."),
-        "{out}"
-    );
+    for (id, action) in [
+        (
+            "Actions.Split",
+            "Action: `edit` (split,  , 0); `--fix` applies it where the result is whole in its context.",
+        ),
+        ("Actions.Convert", "Action: `convert` (simple); no `--fix`."),
+    ] {
+        let explained = draftlint(
+            &["explain", id, "--vale-config", actions.to_str().unwrap()],
+            &data,
+        );
+        let out = String::from_utf8_lossy(&explained.stdout);
+        assert!(out.contains(action), "{out}");
+    }
 }
 
 #[test]
