@@ -60,25 +60,89 @@ fn findings(path: &Path, rules: &RuleSet, config: &Config) -> String {
     out
 }
 
-#[test]
-fn every_rule_type_gives_the_findings_vale_defines() {
-    let (rules, config) = vale_only(".vale.ini");
-    let bless = std::env::var_os("DRAFTLINT_BLESS").is_some();
+/// Compares the findings of `ini` on each draft of `docs/` with its `.expected` file.
+fn assert_expected_findings(ini: &str, drafts: &[&str]) {
+    let (rules, config) = vale_only(ini);
     let mut failures = Vec::new();
-    for name in ["article.md", "page.html", "notes.txt"] {
+    for name in drafts {
         let path = Path::new(DATA).join("docs").join(name);
         let found = findings(&path, &rules, &config);
-        let expected_path = path.with_file_name(format!("{name}.expected"));
-        if bless {
-            fs::write(&expected_path, &found).expect("write expected");
-            continue;
-        }
-        let expected = fs::read_to_string(&expected_path).expect("expected file");
-        if expected != found {
-            failures.push(format!(
-                "{name}\n--- expected\n{expected}--- found\n{found}"
-            ));
-        }
+        compare(
+            &path.with_file_name(format!("{name}.expected")),
+            &found,
+            &mut failures,
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Compares `found` with the file at `expected_path` (rewritten under `DRAFTLINT_BLESS`).
+fn compare(expected_path: &Path, found: &str, failures: &mut Vec<String>) {
+    if std::env::var_os("DRAFTLINT_BLESS").is_some() {
+        fs::write(expected_path, found).expect("write expected");
+        return;
+    }
+    let expected = fs::read_to_string(expected_path).expect("expected file");
+    if expected != found {
+        failures.push(format!(
+            "{}\n--- expected\n{expected}--- found\n{found}",
+            expected_path.display()
+        ));
+    }
+}
+
+#[test]
+fn every_rule_type_gives_the_findings_vale_defines() {
+    assert_expected_findings(".vale.ini", &["article.md", "page.html", "notes.txt"]);
+}
+
+/// `alt` (Markdown `![…]`, HTML `alt="…"`, with escapes and entities), `alt & ~heading`,
+/// `~alt`, `raw` (markup included, never front matter, code or HTML outside the article) and
+/// `summary` (body text as one: an occurrence counts across blocks; headings and table cells
+/// are not in it).
+#[test]
+fn alt_raw_and_summary_scopes_read_what_vale_defines() {
+    assert_expected_findings("scopes.ini", &["scopes.md", "scopes.html", "scopes.txt"]);
+}
+
+#[test]
+fn actions_give_their_findings() {
+    assert_expected_findings(
+        "actions.ini",
+        &["actions.md", "actions.html", "actions.txt"],
+    );
+}
+
+/// `--fix` applies Vale's `remove` and `edit` actions where the result is whole, and leaves
+/// the rest (convert, quoted speech, markup inside the match, stray punctuation) alone: each
+/// draft is compared with its `.fixed` file.
+#[test]
+fn remove_and_edit_actions_are_applied_by_fix() {
+    let data = fs::canonicalize(DATA).unwrap();
+    let ini = data.join("actions.ini");
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for name in ["actions.md", "actions.html", "actions.txt"] {
+        let draft = dir.path().join(name);
+        fs::copy(data.join("docs").join(name), &draft).unwrap();
+        let out = draftlint(
+            &[
+                "check",
+                "--no-config",
+                "--vale-config",
+                ini.to_str().unwrap(),
+                "--fix",
+                draft.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(out.status.code().is_some(), "{out:?}");
+        let fixed = fs::read_to_string(&draft).unwrap();
+        compare(
+            &data.join("docs").join(format!("{name}.fixed")),
+            &fixed,
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -305,6 +369,22 @@ fn the_cli_opts_in_with_the_flag_or_the_config_key_only() {
         out.contains("Link: https://example.com/style#percent"),
         "{out}"
     );
+
+    let actions = data.join("actions.ini");
+    for (id, action) in [
+        (
+            "Actions.Split",
+            "Action: `edit` (split,  , 0); `--fix` applies it where the result is whole in its context.",
+        ),
+        ("Actions.Convert", "Action: `convert` (simple); no `--fix`."),
+    ] {
+        let explained = draftlint(
+            &["explain", id, "--vale-config", actions.to_str().unwrap()],
+            &data,
+        );
+        let out = String::from_utf8_lossy(&explained.stdout);
+        assert!(out.contains(action), "{out}");
+    }
 }
 
 #[test]

@@ -275,6 +275,54 @@ impl BlockBuilder {
     }
 }
 
+impl BlockBuilder {
+    /// Appends a finished block: its text, offset map and non-prose stretches (to read
+    /// several blocks as one text, as Vale's `summary` scope does).
+    pub fn push_block(&mut self, block: &Block) {
+        let offset = self.text.len();
+        for segment in block.map.segments.as_slice() {
+            self.map.segments.push(Segment {
+                text_start: segment.text_start + offset,
+                ..*segment
+            });
+        }
+        self.text.push_str(&block.text);
+        self.excluded.extend(
+            block
+                .excluded
+                .iter()
+                .map(|r| r.start + offset..r.end + offset),
+        );
+    }
+
+    /// Finishes a block that is not one of the document's own (an image's alt text, the
+    /// body text read as one), with its words and sentences.
+    pub fn finish_detached(self) -> Block {
+        let mut block = self.finish(0);
+        segment(&mut block);
+        block
+    }
+}
+
+/// A block that is not one of the document's own, from its text and offset map, with its
+/// words and sentences.
+pub fn detached_block(kind: BlockKind, span: Span, text: String, map: OffsetMap) -> Block {
+    let mut block = Block {
+        kind,
+        span,
+        text,
+        map,
+        sentences: Vec::new(),
+        words: Vec::new(),
+        excluded: Vec::new(),
+        list: None,
+        strong_only: false,
+        links: 0..0,
+    };
+    segment(&mut block);
+    block
+}
+
 /// Finds a block's non-prose stretches (URLs, template code), words and sentences.
 pub fn segment(block: &mut Block) {
     if may_hold_non_prose(&block.text) {

@@ -343,9 +343,11 @@ fn start_tag<'t>(
         }
         "img" => {
             block(doc, st, span).push_placeholder(span);
+            let alt = alt_text(doc.source, span, attr("alt").unwrap_or_default());
             doc.images.push(Image {
                 span,
-                alt: attr("alt").unwrap_or_default().to_string(),
+                alt: alt.text,
+                alt_map: alt.map,
                 dest: attr("src").unwrap_or_default().to_string(),
                 block: Some(doc.blocks.len()),
             });
@@ -552,6 +554,49 @@ fn close_link(doc: &mut Document<'_>, st: &mut State, end: usize) {
         image_only: !open.non_image_text && doc.images.len() > open.images_before,
         name: open.name,
     });
+}
+
+/// An `<img>`'s alt text (entities decoded) mapped to its `alt="…"` value in the source.
+/// What the decoded value shares with the source at either end maps byte for byte; only the
+/// stretch between (where entities were decoded) maps by its ends, as in [`push_text`].
+fn alt_text(source: &str, tag: Span, decoded: &str) -> super::Block {
+    let mut alt = BlockBuilder::new(BlockKind::Paragraph, tag, 0);
+    let Some(value) = attribute_span(source, tag, "alt") else {
+        alt.push(decoded, Span::new(tag.end, tag.end));
+        return alt.finish(0);
+    };
+    let raw = &source[value.range()];
+    // An entity's first or last byte may equal what it decodes to (`&amp;`): the verbatim
+    // ends stop before the first `&` and after the last `;`.
+    let head = raw.find('&').unwrap_or(raw.len());
+    let tail = raw
+        .rfind(';')
+        .filter(|_| head < raw.len())
+        .map_or(0, |i| i + 1);
+    let prefix: usize = decoded
+        .chars()
+        .zip(raw[..head].chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let suffix: usize = decoded[prefix..]
+        .chars()
+        .rev()
+        .zip(raw[prefix.max(tail)..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    let (d_mid, r_mid) = (decoded.len() - suffix, raw.len() - suffix);
+    alt.push(
+        &decoded[..prefix],
+        Span::new(value.start, value.start + prefix),
+    );
+    alt.push(
+        &decoded[prefix..d_mid],
+        Span::new(value.start + prefix, value.start + r_mid),
+    );
+    alt.push(&decoded[d_mid..], Span::new(value.start + r_mid, value.end));
+    alt.finish(0)
 }
 
 /// The span of an attribute's value inside a start tag.

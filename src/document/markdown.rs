@@ -29,7 +29,8 @@ struct OpenLink {
 struct OpenImage {
     span: Span,
     dest: String,
-    alt: String,
+    /// The alt text, with where each part of it is in the source.
+    alt: BlockBuilder,
 }
 
 #[derive(Default)]
@@ -92,17 +93,24 @@ pub(super) fn parse(doc: &mut Document<'_>) {
                     footnotes.push(footnote);
                 }
                 if let Some(image) = st.image.as_mut() {
-                    image.alt.push_str(&text);
+                    image.alt.push(&text, span);
                 } else {
                     mark_link_text(&mut st);
                     block(doc, &mut st, span).push(&text, span);
                 }
             }
             Event::Code(_) => {
+                if let Some(image) = st.image.as_mut() {
+                    image.alt.push_placeholder(span);
+                }
                 mark_link_text(&mut st);
                 block(doc, &mut st, span).push_placeholder(span);
             }
             Event::SoftBreak | Event::HardBreak => {
+                // Alt text over two lines is two words, not one.
+                if let Some(image) = st.image.as_mut() {
+                    image.alt.push_break(span);
+                }
                 if let Some(b) = st.current.as_mut() {
                     b.push_break(span);
                 }
@@ -347,7 +355,7 @@ fn start(
             st.image = Some(OpenImage {
                 span,
                 dest: dest_url.to_string(),
-                alt: String::new(),
+                alt: BlockBuilder::new(BlockKind::Paragraph, span, 0),
             });
         }
         Tag::FootnoteDefinition(_) => finish_block(doc, st),
@@ -390,9 +398,11 @@ fn end(doc: &mut Document<'_>, st: &mut State, tag: TagEnd, _span: Span) {
         }
         TagEnd::Image => {
             if let Some(image) = st.image.take() {
+                let alt = image.alt.finish(0);
                 doc.images.push(Image {
                     span: image.span,
-                    alt: image.alt,
+                    alt: alt.text,
+                    alt_map: alt.map,
                     dest: image.dest,
                     block: Some(doc.blocks.len()),
                 });

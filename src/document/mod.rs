@@ -172,8 +172,23 @@ pub struct Link {
 pub struct Image {
     pub span: Span,
     pub alt: String,
+    /// Where each part of `alt` is in the source (inside `![…]` or the `alt="…"` value).
+    pub alt_map: OffsetMap,
     pub dest: String,
     pub block: Option<usize>,
+}
+
+impl Image {
+    /// The alt text as a block of its own, with words, sentences and exact source spans:
+    /// what Vale's `alt` scope reads.
+    pub fn alt_block(&self) -> Block {
+        builder::detached_block(
+            BlockKind::Paragraph,
+            self.span,
+            self.alt.clone(),
+            self.alt_map.clone(),
+        )
+    }
 }
 
 /// A comment (`<!-- … -->`, or a `draftlint-…` line in plain text), kept for suppressions.

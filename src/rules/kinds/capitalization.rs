@@ -215,8 +215,7 @@ fn capitalised(word: &str) -> String {
 
 impl Check for Capitalization {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-        for (b, unit) in self.scope.units(doc) {
-            let block = &doc.blocks[b];
+        for (block, unit) in &self.scope.units(doc) {
             let text = &block.text[unit.clone()];
             if text.trim().is_empty() || self.passes(text) {
                 continue;

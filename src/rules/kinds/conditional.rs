@@ -98,8 +98,7 @@ impl Check for Conditional {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         // Texts defined so far in the document.
         let mut defined: HashSet<String> = HashSet::new();
-        for (b, unit) in self.scope.units(doc) {
-            let block = &doc.blocks[b];
+        for (block, unit) in &self.scope.units(doc) {
             let text = &block.text[unit.clone()];
             if self.first.find_iter(text).is_empty() {
                 continue;

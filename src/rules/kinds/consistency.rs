@@ -92,8 +92,7 @@ impl Check for Consistency {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         // Which forms of each pair the document has used so far.
         let mut seen = vec![[false, false]; self.pairs.len()];
-        for (b, unit) in self.scope.units(doc) {
-            let block = &doc.blocks[b];
+        for (block, unit) in &self.scope.units(doc) {
             let text = &block.text[unit.clone()];
             for (pair, regex) in self.pairs.iter().enumerate() {
                 let mut last = None;

@@ -91,8 +91,7 @@ impl Check for Occurrence {
     }
 
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-        for (b, unit) in self.scope.units(doc) {
-            let block = &doc.blocks[b];
+        for (block, unit) in &self.scope.units(doc) {
             let text = &block.text[unit.clone()];
             let found = self.token.find_iter(text);
             let n = found.len();

@@ -80,6 +80,9 @@ pub struct PhraseParams {
     /// Vale `scope` (`text`, `heading.h1`, `sentence`, `~blockquote`…); replaces `scope`.
     #[serde(default, rename = "vale-scope")]
     vale_scope: Vec<String>,
+    /// Vale `action` (`remove`, `edit`): the fix of a Vale rule's findings.
+    #[serde(skip)]
+    vale_action: Option<std::sync::Arc<vale::Action>>,
 }
 
 impl PhraseParams {
@@ -93,6 +96,7 @@ impl PhraseParams {
             nonword: rule.nonword,
             excepted_words: rule.exceptions,
             vale_scope: rule.scope,
+            vale_action: rule.action,
             ..PhraseParams::default()
         }
     }
@@ -114,8 +118,10 @@ documented_kind! {
     /// (regexes, joined and wrapped in word boundaries unless `nonword = true`), `raw` (regex
     /// pieces put before the tokens, or after them with `append = true`), `excepted-words`
     /// (Vale `exceptions`: a match containing one of these words is dropped) and `vale-scope`
-    /// (Vale's scope selectors; `sentence` reads each sentence on its own). Patterns that need
-    /// lookaround run on a backtracking engine with a step limit.
+    /// (Vale's scope selectors; `sentence` reads each sentence on its own, `alt` images' alt
+    /// text, `summary` the body text as one, `raw` the prose's source with its markup).
+    /// Patterns that need lookaround run on a backtracking engine with a step limit. A Vale
+    /// `action` (`remove`, `edit`) becomes a `--fix` where its result is whole in context.
     ///
     /// ## Why is this bad
     /// Most style problems of drafts are fixed strings: leftovers of templates, weasel words,
@@ -135,6 +141,7 @@ documented_kind! {
         scope: Scope,
         fix: Option<FixAction>,
         vale_scope: Option<ValeScope>,
+        vale_action: Option<std::sync::Arc<vale::Action>>,
     }
 }
 
@@ -257,6 +264,7 @@ impl Phrase {
             scope: params.scope,
             fix: params.fix,
             vale_scope,
+            vale_action: params.vale_action,
         })
     }
 }
@@ -284,6 +292,9 @@ impl Phrase {
     }
 
     fn fix_for(&self, doc: &Document<'_>, block: &Block, range: &Range<usize>) -> Option<Fix> {
+        if let Some(action) = &self.vale_action {
+            return action.fix(doc, block, range);
+        }
         let span = match self.fix? {
             FixAction::DeleteBlock => {
                 // Only a block that is nothing but the match goes; text around it is someone's.
@@ -340,15 +351,18 @@ impl Check for Phrase {
 
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         if let Some(scope) = &self.vale_scope {
-            for (b, unit) in scope.units(doc) {
-                let block = &doc.blocks[b];
+            for (block, unit) in &scope.units(doc) {
                 for m in self.matcher.find_iter(&block.text[unit.clone()]) {
                     let range = unit.start + m.start..unit.start + m.end;
                     if block.is_excluded(&range) {
                         continue;
                     }
                     let span = block.source_span(range.clone());
-                    out.push(rule.diagnostic(span, &[("match", &block.text[range])]));
+                    let fix = self.fix_for(doc, block, &range);
+                    out.push(
+                        rule.diagnostic(span, &[("match", &block.text[range])])
+                            .with_fix(fix),
+                    );
                 }
             }
             return;

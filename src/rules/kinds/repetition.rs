@@ -46,6 +46,9 @@ pub struct RepetitionParams {
     /// languages double words as grammar (Hindi "धीरे धीरे", "slowly"; Chinese "看看").
     #[serde(default)]
     scripts: Vec<String>,
+    /// Vale `action` (`edit` + `truncate`…): the fix of a Vale rule's findings.
+    #[serde(skip)]
+    vale_action: Option<std::sync::Arc<vale::Action>>,
 }
 
 impl RepetitionParams {
@@ -58,6 +61,7 @@ impl RepetitionParams {
             max,
             excepted_words: rule.exceptions,
             vale_scope: rule.scope,
+            vale_action: rule.action,
             ..RepetitionParams::default()
         }
     }
@@ -81,7 +85,8 @@ documented_kind! {
     /// (regexes; consecutive matches that are equal, with `ignorecase` in any case, are a
     /// repeat when they sit in one sentence), `alpha` (only letter tokens), `max` (repeats
     /// allowed), `excepted-words` and `vale-scope`. The message may use `{match}` (the
-    /// repeated token).
+    /// repeated token). A Vale `action` (`edit` with `truncate`…) becomes a `--fix` where its
+    /// result is whole in context.
     ///
     /// ## Why is this bad
     /// A doubled word is almost always an editing slip, and the eye skips it when proofreading.
@@ -107,6 +112,7 @@ struct TokenRepetition {
     max: usize,
     excepted_words: Option<Regex2>,
     scope: ValeScope,
+    action: Option<std::sync::Arc<vale::Action>>,
 }
 
 pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
@@ -131,6 +137,7 @@ impl Repetition {
                     .map_err(|e| KindError::new(format!("invalid exception: {e}"), None))?,
                 scope: ValeScope::parse(&params.vale_scope)
                     .map_err(|part| KindError::new(format!("unsupported scope `{part}`"), None))?,
+                action: params.vale_action.clone(),
             })
         };
         let lower = |list: &[String]| list.iter().map(|w| w.to_lowercase()).collect();
@@ -153,8 +160,7 @@ impl TokenRepetition {
     /// Vale's algorithm: walk the token matches, and report a token equal to the one before
     /// it once more than `max` repeats are counted, when both sit in one sentence.
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-        for (b, unit) in self.scope.units(doc) {
-            let block = &doc.blocks[b];
+        for (block, unit) in &self.scope.units(doc) {
             let text = &block.text[unit.clone()];
             let mut prev: Option<(Range<usize>, &str)> = None;
             let mut count = 0usize;
@@ -181,8 +187,9 @@ impl TokenRepetition {
                         .is_some_and(|w| w.is_match(&text[pair.clone()]));
                     let range = unit.start + pair.start..unit.start + pair.end;
                     if one_sentence && !excepted && !block.is_excluded(&range) {
-                        let span = block.source_span(range);
-                        out.push(rule.diagnostic(span, &[("match", curr)]));
+                        let span = block.source_span(range.clone());
+                        let fix = self.action.as_ref().and_then(|a| a.fix(doc, block, &range));
+                        out.push(rule.diagnostic(span, &[("match", curr)]).with_fix(fix));
                         count = 0;
                     }
                 }

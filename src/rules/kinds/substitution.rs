@@ -222,8 +222,7 @@ fn compile_swap(params: &SubstitutionParams) -> Result<Swap, KindError> {
 
 impl Swap {
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
-        for (b, unit) in self.scope.units(doc) {
-            let block = &doc.blocks[b];
+        for (block, unit) in &self.scope.units(doc) {
             let text = &block.text[unit.clone()];
             for groups in self.regex.captures_iter(text) {
                 // The first key group that took part names the replacement.
@@ -268,12 +267,9 @@ impl Swap {
                 // space after it ("e.g. "), which the replacement must not swallow.
                 let fix = (self.replace_action
                     && forms.len() == 1
-                    && block.text[range.clone()] == *observed
-                    && doc.source[span.range()] == block.text[range.clone()])
-                .then(|| Fix {
-                    span,
-                    replacement: forms[0].to_string(),
-                });
+                    && block.text[range.clone()] == *observed)
+                    .then(|| vale::replacement_fix(doc, block, &range, forms[0]))
+                    .flatten();
                 out.push(
                     rule.diagnostic(span, &[("match", observed), ("preferred", &preferred)])
                         .with_fix(fix),

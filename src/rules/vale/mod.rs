@@ -9,6 +9,7 @@
 //! Vale's `Style.Rule` id. Which rules apply to which file, and at which level, is decided by
 //! the ini's glob sections, per file, after the rules ran ([`ValeFiles::adjust`]).
 
+mod action;
 mod file;
 mod ini;
 mod message;
@@ -22,6 +23,7 @@ use globset::{GlobBuilder, GlobMatcher};
 use thiserror::Error;
 
 pub use self::regex::{Regex2, is_plain_text};
+pub use action::{Action, replacement_fix};
 pub use ini::Switch;
 pub use message::to_sentence;
 pub use scope::Scope as ValeScope;
@@ -44,6 +46,8 @@ pub struct ValeTokens {
     pub nonword: bool,
     pub exceptions: Vec<String>,
     pub scope: Vec<String>,
+    /// Vale `action`, when it can become a fix (`remove`, `edit`).
+    pub action: Option<std::sync::Arc<Action>>,
 }
 
 /// Vale's word template around a joined alternation: `(?m)\b(?:…)\b`, or `(?m)(?:…)` for
@@ -616,14 +620,17 @@ fn load_rule(id: &str, path: &Path, accept: &[String]) -> Result<(Rule, Option<u
     if file.vocab.unwrap_or(true) && !(extends == "existence" && file.nonword) {
         exceptions.extend(accept.iter().cloned());
     }
+    let action = file.action.clone().unwrap_or_default();
     let tokens = ValeTokens {
         tokens: file.tokens.clone(),
         ignorecase: file.ignorecase,
         nonword: file.nonword,
         exceptions,
         scope: scope.clone(),
+        action: Action::parse(&action.name, &action.params).map(std::sync::Arc::new),
     };
-    let action = file.action.clone().unwrap_or_default();
+    let action_fixes =
+        tokens.action.is_some() && matches!(extends.as_str(), "existence" | "repetition");
     let need = |value: Option<String>, key: &str| {
         value.ok_or_else(|| invalid(None, format!("a `{extends}` rule needs `{key}`"), &text))
     };
@@ -738,6 +745,21 @@ fn load_rule(id: &str, path: &Path, accept: &[String]) -> Result<(Rule, Option<u
     description.push_str(&format!("\n\nVale `{extends}` rule, level {level_name}."));
     if let Some(link) = &file.link {
         description.push_str(&format!("\nLink: {link}"));
+    }
+    if !action.name.is_empty() {
+        let fix = if action_fixes {
+            "`--fix` applies it where the result is whole in its context"
+        } else if extends == "substitution" && action.name == "replace" {
+            "`--fix` applies a single suggestion"
+        } else {
+            "no `--fix`"
+        };
+        let params = if action.params.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", action.params.join(", "))
+        };
+        description.push_str(&format!("\nAction: `{}`{params}; {fix}.", action.name));
     }
     let rule = Rule {
         meta: RuleMeta {
