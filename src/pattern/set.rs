@@ -71,6 +71,14 @@ impl LiteralList {
         })
     }
 
+    /// The literals of a list made with [`LiteralList::new`] (none for one of a pattern).
+    pub fn listed(&self) -> &[Vec<u8>] {
+        match &self.literals {
+            Literals::Listed(literals) => literals,
+            Literals::OfPattern(_) => &[],
+        }
+    }
+
     /// The literals one of which every match of `pattern` (`regex` syntax) holds: for a search
     /// made by another engine whose matches `pattern` also matches.
     pub fn of_pattern(pattern: &str) -> Arc<LiteralList> {

@@ -12,6 +12,7 @@
 //! so plain word lists take that path ([`Regex2::words`]).
 
 use std::ops::Range;
+use std::sync::atomic::Ordering;
 
 /// How many backtracking steps a lookaround pattern may take on one text before it gives up
 /// (and reports no match there): generous for prose, fatal for catastrophic patterns.
@@ -244,14 +245,30 @@ impl Split {
 /// regex's ASCII `\b` would hold at both ends.
 #[derive(Clone, Debug)]
 pub struct WordList {
-    automaton: aho_corasick::AhoCorasick,
-    /// The spellings, for the run's pattern set: a block holding none of them is not searched.
+    /// Built on the first search that the run's pattern set does not rule out: a style has
+    /// about a hundred word lists, building them is most of loading it, and a short draft
+    /// holds the words of few of them.
+    automaton: std::sync::OnceLock<aho_corasick::AhoCorasick>,
+    /// Bytes searched without the automaton so far (see [`WordList::find`]).
+    searched: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ignorecase: bool,
+    /// The spellings (the automaton's patterns), also for the run's pattern set: a block
+    /// holding none of them is not searched.
     literals: std::sync::Arc<crate::pattern::LiteralList>,
     bounded: bool,
     /// The word each automaton pattern spells (a word may have several spellings).
     owners: Vec<usize>,
     words: usize,
 }
+
+/// How much text a word list searches word by word before it builds its automaton: building
+/// one costs about as much as reading 64 KB for each of a hundred words, and the words of a
+/// short draft are found sooner without it.
+const SEARCH_BEFORE_BUILDING: usize = 64 * 1024;
+
+/// Most spellings a word list may have, and their most bytes.
+const MAX_WORDS: usize = 100_000;
+const MAX_WORD_BYTES: usize = 64 << 20;
 
 /// Most spellings one word may expand to before it is left to the regex engine.
 const MAX_SPELLINGS: usize = 64;
@@ -517,17 +534,16 @@ impl Regex2 {
                 owners.push(i);
             }
         }
-        if patterns.is_empty() {
+        // The automaton is built at the first search, where it must not fail: its limits
+        // (2^31 patterns and states; a state per byte at most) are far above these.
+        let bytes: usize = patterns.iter().map(String::len).sum();
+        if patterns.is_empty() || patterns.len() > MAX_WORDS || bytes > MAX_WORD_BYTES {
             return None;
         }
-        let automaton = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(ignorecase)
-            // Cheap to build; a run searches little text per rule.
-            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-            .build(&patterns)
-            .ok()?;
         Some(Regex2::Words(WordList {
-            automaton,
+            automaton: std::sync::OnceLock::new(),
+            searched: Default::default(),
+            ignorecase,
             literals: crate::pattern::LiteralList::new(
                 patterns.into_iter().map(String::into_bytes).collect(),
             ),
@@ -604,6 +620,46 @@ impl Regex2 {
 }
 
 impl WordList {
+    fn automaton(&self) -> &aho_corasick::AhoCorasick {
+        self.automaton.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(self.ignorecase)
+                // Cheap to build; a run searches little text per rule.
+                .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+                .build(self.literals.listed())
+                .expect("a list within MAX_WORDS and MAX_WORD_BYTES builds")
+        })
+    }
+
+    /// What the automaton's overlapping search finds, `(start, spelling, end)` in any order,
+    /// found spelling by spelling.
+    fn occurrences(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let folded;
+        let haystack = if self.ignorecase {
+            folded = text.to_ascii_lowercase();
+            folded.as_bytes()
+        } else {
+            text.as_bytes()
+        };
+        let mut found = Vec::new();
+        let mut needle = Vec::new();
+        for (index, spelling) in self.literals.listed().iter().enumerate() {
+            let spelling = if self.ignorecase {
+                needle.clear();
+                needle.extend(spelling.iter().map(u8::to_ascii_lowercase));
+                &needle
+            } else {
+                spelling
+            };
+            let mut at = 0;
+            while let Some(i) = memchr::memmem::find(&haystack[at..], spelling) {
+                found.push((at + i, index, at + i + spelling.len()));
+                at += i + 1;
+            }
+        }
+        found
+    }
+
     /// Non-overlapping matches with the index of the word that matched.
     fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
         if self.literals.cannot_occur(text) {
@@ -615,12 +671,17 @@ impl WordList {
             let after = at < bytes.len() && is_word_byte(bytes[at]);
             before != after
         };
-        let mut candidates: Vec<(usize, usize, usize)> = self
-            .automaton
-            .find_overlapping_iter(text)
-            .filter(|m| !self.bounded || (boundary(m.start()) && boundary(m.end())))
-            .map(|m| (m.start(), m.pattern().as_usize(), m.end()))
-            .collect();
+        let use_automaton = self.automaton.get().is_some()
+            || self.searched.fetch_add(text.len(), Ordering::Relaxed) >= SEARCH_BEFORE_BUILDING;
+        let mut candidates: Vec<(usize, usize, usize)> = if use_automaton {
+            self.automaton()
+                .find_overlapping_iter(text)
+                .map(|m| (m.start(), m.pattern().as_usize(), m.end()))
+                .collect()
+        } else {
+            self.occurrences(text)
+        };
+        candidates.retain(|&(start, _, end)| !self.bounded || (boundary(start) && boundary(end)));
         candidates.sort_unstable();
         let mut out = Vec::new();
         let mut next = 0;
@@ -637,6 +698,35 @@ impl WordList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_by_word_finds_what_the_automaton_finds() {
+        let texts = [
+            "Utilize the aa-aaaa; UTILIZE it. Thought leaders think, thought-leader!",
+            "Ärger über Straße: utilisé, utilizeutilize, 😀 aaa",
+            "",
+        ];
+        for ignorecase in [true, false] {
+            let Some(Regex2::Words(list)) = Regex2::words(
+                &["utilize", "aa", "thought leaders?", "ze"],
+                ignorecase,
+                true,
+            ) else {
+                panic!("a word list")
+            };
+            for text in texts {
+                let mut slow = list.occurrences(text);
+                slow.sort_unstable();
+                let mut fast: Vec<(usize, usize, usize)> = list
+                    .automaton()
+                    .find_overlapping_iter(text)
+                    .map(|m| (m.start(), m.pattern().as_usize(), m.end()))
+                    .collect();
+                fast.sort_unstable();
+                assert_eq!(slow, fast, "{text:?} ignorecase={ignorecase}");
+            }
+        }
+    }
 
     #[test]
     fn look_around_and_backreferences_become_anything() {
