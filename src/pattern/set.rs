@@ -303,10 +303,17 @@ fn needed_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     worth_looking_for(needed(hir)?)
 }
 
-/// `literals` in lower case, unless one is so short that it is in nearly every block (then
-/// looking for them costs more than it saves).
+/// `literals` in lower case, unless one is so common that it is in nearly every block (then
+/// looking for them costs more than it saves): a byte, or two common letters ("in", "as";
+/// "TK" is rare enough).
 fn worth_looking_for(mut literals: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
-    if literals.is_empty() || literals.iter().any(|l| l.len() < MIN_LITERAL_LEN) {
+    const COMMON: &[u8] = b"etaoinshrdlcumwfgypbETAOINSHRDLCUMWFGYPB ";
+    let rare = |l: &Vec<u8>| match l.len() {
+        0 | 1 => false,
+        2 => l.iter().any(|b| !COMMON.contains(b)),
+        _ => true,
+    };
+    if literals.is_empty() || !literals.iter().all(rare) {
         return None;
     }
     for literal in &mut literals {
@@ -317,8 +324,6 @@ fn worth_looking_for(mut literals: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
     Some(literals)
 }
 
-/// The shortest literal worth a place in the union.
-const MIN_LITERAL_LEN: usize = 3;
 /// How many spellings a run of letters and small classes may have (`it['’]s` has two).
 const MAX_SPELLINGS: usize = 64;
 
@@ -542,7 +547,12 @@ mod tests {
             literals_of(r"(?i)(?:very\s+)?good"),
             Some(vec!["good".into()])
         );
-        assert_eq!(literals_of(r"(?i)\b(?:TK|TODO)\b"), None);
+        // Two common letters are in nearly every block; "TK" is not.
+        assert_eq!(literals_of(r"(?i)\b(?:in|TODO)\b"), None);
+        assert_eq!(
+            literals_of(r"(?-i)\b(?:TK|TODO)\b"),
+            Some(vec!["tk".into(), "todo".into()])
+        );
         assert_eq!(literals_of(r"[0-9]+%"), None);
         assert_eq!(literals_of(r"\w+ly\b"), None);
     }
