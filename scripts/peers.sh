@@ -25,14 +25,17 @@ if [ ! -x "$cache/venv/bin/proselint" ]; then
     "$cache/venv/bin/pip" install --quiet proselint
 fi
 cargo build --release --quiet --bin draftlint
-bin=target/release/draftlint
+list=$(mktemp)
+work=$(mktemp -d)
+trap 'rm -rf "$list" "$work"' EXIT
+# Timed as installed, like scripts/bench.sh: a copy of the binary, not the linker's file.
+cp target/release/draftlint "$work/"
+bin=$work/draftlint
 write_good="$cache/node_modules/.bin/write-good"
 proselint="$cache/venv/bin/proselint"
 # proselint 0.14 and later take `check`; earlier versions take the files directly.
 if "$proselint" --help 2>&1 | grep -q '^ *check'; then proselint_cmd=("$proselint" check); else proselint_cmd=("$proselint"); fi
 
-list=$(mktemp)
-trap 'rm -f "$list"' EXIT
 find "$corpus" -name '*.md' | sort > "$list"
 files=$(wc -l < "$list")
 mb=$(xargs -a "$list" -d '\n' cat | wc -c | awk '{printf "%.2f", $1/1048576}')
