@@ -405,8 +405,10 @@ impl Regex {
     where
         'h: 'r,
     {
-        self.engine()
-            .filter(|_| !set::cannot_match(self, haystack))
+        // Checked first: a ruled-out search does not even build the automata.
+        (!set::cannot_match(self, haystack))
+            .then(|| self.engine())
+            .flatten()
             .into_iter()
             .flat_map(move |re| matches(re, haystack))
             .map(move |m| Match::new(haystack, m.span()))
@@ -446,7 +448,9 @@ impl Regex {
     where
         'h: 'r,
     {
-        let engine = self.engine().filter(|_| !set::cannot_match(self, haystack));
+        let engine = (!set::cannot_match(self, haystack))
+            .then(|| self.engine())
+            .flatten();
         engine.into_iter().flat_map(move |re| {
             matches(re, haystack).map_while(move |found| groups(re, haystack, found))
         })

@@ -1,10 +1,8 @@
 use std::any::Any;
+use std::ops::Range;
 use std::sync::Arc;
 
-use crate::pattern::{LiteralList, Member};
-use std::ops::Range;
-
-use crate::pattern::Regex;
+use crate::pattern::{LiteralList, Member, Regex};
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 use toml::Spanned;

@@ -69,117 +69,70 @@ fn key_match(
 #[derive(Clone, Debug)]
 pub struct Fancy {
     regex: fancy_regex::Regex,
-    literals: std::sync::Arc<crate::pattern::LiteralList>,
+    literals: Option<std::sync::Arc<crate::pattern::LiteralList>>,
 }
 
 impl Fancy {
     fn new(regex: fancy_regex::Regex, pattern: &str) -> Fancy {
         Fancy {
             regex,
-            literals: crate::pattern::LiteralList::of_pattern(&without_lookaround(pattern)),
+            literals: superset_pattern(pattern)
+                .map(|p| crate::pattern::LiteralList::of_pattern(&p)),
         }
     }
 
     /// Whether `text` certainly holds no match (see [`crate::pattern::LiteralList`]).
     fn ruled_out(&self, text: &str) -> bool {
-        self.literals.cannot_occur(text)
+        self.literals.as_ref().is_some_and(|l| l.cannot_occur(text))
     }
 }
 
-/// `pattern` with its look-around assertions and backreferences as `(?s:.*)`: a pattern the
-/// `regex` crate can read, whose matches span every match of the original's (so a literal
-/// that every one of its matches needs is in every match of the original, and nothing is
-/// joined across what was removed). `(?=x)` → `(?s:.*)`; `\1` → `(?s:.*)`.
-fn without_lookaround(pattern: &str) -> String {
-    const ANYTHING: &str = "(?s:.*)";
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut out = String::with_capacity(pattern.len());
-    let mut i = 0;
-    let mut in_class = false;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' {
-            match chars.get(i + 1) {
-                Some(d) if !in_class && d.is_ascii_digit() && *d != '0' => {
-                    out.push_str(ANYTHING);
-                    i += 2;
-                    while chars.get(i).is_some_and(char::is_ascii_digit) {
-                        i += 1;
-                    }
-                }
-                Some('k') if !in_class && chars.get(i + 2) == Some(&'<') => {
-                    out.push_str(ANYTHING);
-                    i += 3;
-                    while i < chars.len() && chars[i] != '>' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                Some(&d) => {
-                    out.push(c);
-                    out.push(d);
-                    i += 2;
-                }
-                None => {
-                    out.push(c);
-                    i += 1;
-                }
-            }
-            continue;
+/// A pattern in the `regex` crate's syntax that matches wherever `pattern` (fancy-regex
+/// syntax) does, and more: zero-width assertions (look-around, `\b`, `\K`) dropped, and what
+/// only a backtracking engine can match (backreferences, conditionals, recursion) read as
+/// "anything". Every literal it needs is then in every match of `pattern`. Built on
+/// fancy-regex's own parse tree, so classes, comments and flags read as that engine reads
+/// them. `None` if the pattern does not parse.
+fn superset_pattern(pattern: &str) -> Option<String> {
+    use fancy_regex::Expr;
+    fn anything() -> Expr {
+        Expr::Repeat {
+            child: Box::new(Expr::Any {
+                newline: true,
+                crlf: false,
+            }),
+            lo: 0,
+            hi: usize::MAX,
+            greedy: true,
         }
-        if in_class {
-            in_class = c != ']';
-            out.push(c);
-            i += 1;
-            continue;
-        }
-        let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
-        if ["(?=", "(?!", "(?<=", "(?<!"]
-            .iter()
-            .any(|p| rest.starts_with(p))
-        {
-            // Skip to the group's closing parenthesis.
-            let mut depth = 0usize;
-            let mut class = false;
-            while i < chars.len() {
-                match chars[i] {
-                    '\\' => i += 1,
-                    '[' if !class => class = true,
-                    ']' if class => class = false,
-                    '(' if !class => depth += 1,
-                    ')' if !class => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            out.push_str(ANYTHING);
-            i += 1;
-            continue;
-        }
-        in_class = c == '[';
-        if in_class {
-            out.push(c);
-            i += 1;
-            // A `]` right after `[` or `[^` is a literal.
-            if chars.get(i) == Some(&'^') {
-                out.push('^');
-                i += 1;
-            }
-            if chars.get(i) == Some(&']') {
-                out.push(']');
-                i += 1;
-            }
-            continue;
-        }
-        out.push(c);
-        i += 1;
     }
-    out
+    // Only the variants `Expr::to_str` writes come out of this.
+    fn superset(expr: &Expr) -> Expr {
+        match expr {
+            Expr::Empty | Expr::Assertion(_) | Expr::LookAround(..) | Expr::KeepOut => Expr::Empty,
+            Expr::Any { .. } | Expr::Literal { .. } | Expr::Delegate { .. } => expr.clone(),
+            Expr::Concat(parts) => Expr::Concat(parts.iter().map(superset).collect()),
+            Expr::Alt(branches) => Expr::Alt(branches.iter().map(superset).collect()),
+            Expr::Group(inner) => Expr::Group(std::sync::Arc::new(superset(inner))),
+            Expr::AtomicGroup(inner) => Expr::Concat(vec![superset(inner)]),
+            Expr::Repeat {
+                child,
+                lo,
+                hi,
+                greedy,
+            } => Expr::Repeat {
+                child: Box::new(superset(child)),
+                lo: *lo,
+                hi: *hi,
+                greedy: *greedy,
+            },
+            _ => anything(),
+        }
+    }
+    let tree = Expr::parse_tree(pattern).ok()?;
+    let mut out = String::new();
+    superset(&tree.expr).to_str(&mut out, 0);
+    Some(out)
 }
 
 impl Split {
@@ -460,12 +413,19 @@ impl Regex2 {
         use crate::pattern::Member;
         match self {
             Regex2::Fast(re) => vec![Member::Pattern(re.clone())],
-            Regex2::Split(split) => vec![
-                Member::Pattern(split.fast.clone()),
-                Member::Literals(split.fancy.literals.clone()),
-            ],
+            Regex2::Split(split) => {
+                let fancy = split.fancy.literals.clone().map(Member::Literals);
+                std::iter::once(Member::Pattern(split.fast.clone()))
+                    .chain(fancy)
+                    .collect()
+            }
             Regex2::Words(list) => vec![Member::Literals(list.literals.clone())],
-            Regex2::Fancy(fancy) => vec![Member::Literals(fancy.literals.clone())],
+            Regex2::Fancy(fancy) => fancy
+                .literals
+                .clone()
+                .map(Member::Literals)
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -651,8 +611,9 @@ impl WordList {
             } else {
                 spelling
             };
+            let finder = memchr::memmem::Finder::new(spelling);
             let mut at = 0;
-            while let Some(i) = memchr::memmem::find(&haystack[at..], spelling) {
+            while let Some(i) = finder.find(&haystack[at..]) {
                 found.push((at + i, index, at + i + spelling.len()));
                 at += i + 1;
             }
@@ -671,8 +632,10 @@ impl WordList {
             let after = at < bytes.len() && is_word_byte(bytes[at]);
             before != after
         };
+        // Word by word while the text read so far, this one included, is short.
         let use_automaton = self.automaton.get().is_some()
-            || self.searched.fetch_add(text.len(), Ordering::Relaxed) >= SEARCH_BEFORE_BUILDING;
+            || self.searched.fetch_add(text.len(), Ordering::Relaxed) + text.len()
+                > SEARCH_BEFORE_BUILDING;
         let mut candidates: Vec<(usize, usize, usize)> = if use_automaton {
             self.automaton()
                 .find_overlapping_iter(text)
@@ -729,16 +692,31 @@ mod tests {
     }
 
     #[test]
-    fn look_around_and_backreferences_become_anything() {
+    fn a_superset_pattern_matches_wherever_the_fancy_one_does() {
+        let cases = [
+            (r"(?<!not )\bgood(?= news)", "good news"),
+            (r"(\w+) \1", "the the"),
+            (r"(?P<w>a)\k<w>b", "aab"),
+            // A `)` in a class inside the assertion, a class holding `(?=`.
+            (r"foo(?=[])(]xyz)", "foo)xyz"),
+            (r"a(?=[)(]b)[(?=]b", "a(b"),
+            (r"(b)\1ar[[s-x]&&(?=x)]", "bbarx"),
+            // A `)` in an `(?x)` comment.
+            ("(?x)((?!a # ) ( \n bbbb)cc)", "Please cc me."),
+            (r"(?i)\bIt(?=\s+is)", "it is"),
+            (r"(?>ab|a)c\Kd", "acd"),
+        ];
+        for (pattern, text) in cases {
+            let fancy = fancy_regex::Regex::new(pattern).unwrap();
+            let superset = superset_pattern(pattern).unwrap();
+            let fast = crate::pattern::compile(&superset).unwrap();
+            assert!(fancy.is_match(text).unwrap(), "{pattern} on {text:?}");
+            assert!(fast.is_match(text), "{pattern} as {superset} on {text:?}");
+        }
         assert_eq!(
-            without_lookaround(r"(?<!not )\bgood(?= news)"),
-            "(?s:.*)\\bgood(?s:.*)"
+            superset_pattern(r"(?<!not )\bgood(?= news)").unwrap(),
+            "good"
         );
-        assert_eq!(without_lookaround(r"(\w+) \1"), r"(\w+) (?s:.*)");
-        assert_eq!(without_lookaround(r"(?P<w>a)\k<w>b"), r"(?P<w>a)(?s:.*)b");
-        // Parentheses and brackets inside the assertion, and `(?=` inside a class.
-        assert_eq!(without_lookaround(r"a(?=[)(]\))b[(?=]"), r"a(?s:.*)b[(?=]");
-        assert_eq!(without_lookaround(r"[]\d](?!x)"), r"[]\d](?s:.*)");
     }
 
     #[test]
