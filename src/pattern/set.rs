@@ -272,19 +272,25 @@ impl Union {
     /// Which members can match in `text` (`false`: certainly not); `None` if the text holds a
     /// character that case-insensitive matching equates with an ASCII letter (the Kelvin sign,
     /// the long s), which the literals, compared in ASCII, would miss.
-    fn matched(&self, text: &str) -> Option<Vec<bool>> {
+    fn matched(&self, text: &str) -> Option<MaybeMatches> {
         if memchr::memmem::find(text.as_bytes(), "\u{212A}".as_bytes()).is_some()
             || memchr::memmem::find(text.as_bytes(), "\u{17F}".as_bytes()).is_some()
         {
             return None;
         }
-        let mut matched: Vec<bool> = self.took_part.iter().map(|&t| !t).collect();
-        let mut left = self.took_part.iter().filter(|&&t| t).count();
+        // Members that take no part may always match.
+        let mut matched = MaybeMatches::new(self.took_part.len());
+        let mut left = 0;
+        for (slot, &took_part) in self.took_part.iter().enumerate() {
+            if took_part {
+                left += 1;
+            } else {
+                matched.insert(slot);
+            }
+        }
         for found in self.literals.find_overlapping_iter(text) {
             for &slot in &self.owners[found.pattern().as_usize()] {
-                let seen = &mut matched[slot as usize];
-                if !*seen {
-                    *seen = true;
+                if matched.insert(slot as usize) {
                     left -= 1;
                 }
             }
@@ -293,6 +299,31 @@ impl Union {
             }
         }
         Some(matched)
+    }
+}
+
+/// The members that may match in a block, one bit each (a Vale run has a thousand members,
+/// and a long document a hundred thousand blocks).
+struct MaybeMatches(Box<[u64]>);
+
+impl MaybeMatches {
+    fn new(members: usize) -> MaybeMatches {
+        MaybeMatches(vec![0; members.div_ceil(64)].into_boxed_slice())
+    }
+
+    /// Marks `slot`; whether it was not marked before.
+    fn insert(&mut self, slot: usize) -> bool {
+        let (word, bit) = (slot / 64, 1u64 << (slot % 64));
+        let new = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        new
+    }
+
+    /// Whether `slot` may match (a slot the set does not know may).
+    fn contains(&self, slot: usize) -> bool {
+        self.0
+            .get(slot / 64)
+            .is_none_or(|word| word & (1u64 << (slot % 64)) != 0)
     }
 }
 
@@ -434,7 +465,7 @@ struct BlockScan {
     at: usize,
     len: usize,
     /// `None` when the union cannot tell (see [`Union::matched`]).
-    matched: Option<Vec<bool>>,
+    matched: Option<MaybeMatches>,
 }
 
 thread_local! {
@@ -484,7 +515,7 @@ impl DocumentScan {
         block
             .matched
             .as_ref()
-            .is_some_and(|m| m.get(slot as usize) == Some(&false))
+            .is_some_and(|m| !m.contains(slot as usize))
     }
 }
 

@@ -273,7 +273,8 @@ impl RuleSet {
 
     /// Builds the rules' pattern set after `bytes` of documents rather than when it pays
     /// (see [`crate::pattern::PatternSet`]); `usize::MAX` never builds it. For tests, which
-    /// compare findings with and without it.
+    /// compare findings with and without it. Call it before the first document: the set is
+    /// made then, from the rules of that moment.
     #[doc(hidden)]
     pub fn pattern_set_after(&mut self, bytes: usize) {
         self.pattern_set_after = Some(bytes);
