@@ -594,10 +594,18 @@ mod tests {
         let kept = trusted(|| Regex::new("kept(?=x)")).unwrap();
         // A run's `build_pending` leaves built-in patterns to their first search.
         assert!(build_pending().iter().all(|f| f.pattern != "kept(?=x)"));
-        assert!(kept.lazy.built.get().is_none());
+        // `build_all_pending` reports it, unless another test of this binary, running at the
+        // same time, built the pending patterns first: then the failure is the pattern's own.
         let failures = failures_of("kept(?=x)");
-        assert_eq!(failures.len(), 1);
-        assert!(failures[0].error.to_string().contains("look-around"));
+        assert!(failures.len() <= 1);
+        let error = match failures.first() {
+            Some(failure) => failure.error.to_string(),
+            None => match kept.lazy.built.get() {
+                Some(Err(error)) => error.to_string(),
+                other => panic!("kept(?=x) built without an error: {}", other.is_some()),
+            },
+        };
+        assert!(error.contains("look-around"), "{error}");
         assert!(failures_of("dropped(?=x)").is_empty());
         assert!(!kept.is_match("keptx"));
         assert_eq!(kept.find_iter("keptx kept").count(), 0);
