@@ -691,6 +691,42 @@ mod tests {
         }
     }
 
+    /// Look-around patterns, split alternations and word lists, searched on blocks through a
+    /// pattern set that has read them: the same matches as without the set.
+    #[test]
+    fn the_pattern_set_never_hides_a_match_of_the_backtracking_engine() {
+        use crate::pattern::PatternSet;
+        let patterns = [
+            Regex2::new(r"foo(?=[])(]xyz)").unwrap(),
+            Regex2::new(r"(b)\1ar[[s-x]&&(?=x)]").unwrap(),
+            Regex2::new("(?x)((?!a # ) ( \n bbbb)cc)").unwrap(),
+            Regex2::new(r"(?i)\bvery(?! good)\b").unwrap(),
+            Regex2::alternation(&["utilize", r"in order(?= to)", "leverage"], false, true).unwrap(),
+            Regex2::words(&["thought leaders?", "synergy"], true, true).unwrap(),
+        ];
+        let blocks = [
+            "foo)xyz and bbarx. Please cc me.",
+            "It was very nice, not very good. In order to utilize it, we leverage synergy.",
+            "Thought Leader talk, nothing else here.",
+            "No match at all in this block.",
+        ];
+        let set = PatternSet::new(patterns.iter().flat_map(Regex2::set_members)).build_after(0);
+        let scan = std::sync::Arc::new(set.scan(blocks).expect("built"));
+        let mut found_any = 0;
+        for pattern in &patterns {
+            for block in blocks {
+                let without = pattern.captures_iter(block);
+                found_any += without.len();
+                let with = scan.enter(|| pattern.captures_iter(block));
+                assert_eq!(with, without, "{pattern:?} on {block:?}");
+                let sentence = &block[..block.len() / 2];
+                let without = pattern.find_iter(sentence);
+                assert_eq!(scan.enter(|| pattern.find_iter(sentence)), without);
+            }
+        }
+        assert!(found_any >= 8, "{found_any} matches");
+    }
+
     #[test]
     fn a_superset_pattern_matches_wherever_the_fancy_one_does() {
         let cases = [
