@@ -10,7 +10,12 @@
 //! one pass over a block tells which members cannot match anywhere in it. Each rule then
 //! searches only the blocks (or the sentences and windows of blocks) where its member may
 //! match, with its own automata, for its own matches: findings cannot change. A member with
-//! no literal worth looking for (`[0-9]+`, a word list holding "a") is searched as before.
+//! no literal worth looking for (`[0-9]+`, a word list holding "a") is searched as before. A
+//! pattern only a backtracking engine runs (a Vale rule with look-around) joins with the
+//! literals of a looser pattern that matches wherever it does ([`LiteralList::of_pattern`]).
+//! Literals are compared ASCII case-insensitively; a block holding one of the two non-ASCII
+//! characters that case folding equates with an ASCII letter (the Kelvin sign, the long s)
+//! rules nothing out.
 //!
 //! The rules do not pass the answer around: [`DocumentScan::enter`] makes a document's scan
 //! the one this thread's searches consult while a rule reads the document, and a member
