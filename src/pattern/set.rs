@@ -26,7 +26,7 @@
 //!
 //! The union is only worth building for a run that reads enough text (it parses every
 //! member, which a built-in pattern compiled with the binary never needs). So it is built once
-//! the run's documents pass `BUILD_AFTER` (256 KB) bytes, by one thread while the others go on
+//! the run's documents pass 256 KB (`BUILD_AFTER`), by one thread while the others go on
 //! without it.
 
 use std::collections::HashMap;
@@ -184,7 +184,7 @@ impl PatternSet {
         }
     }
 
-    /// The same set, built after `bytes` of documents instead of `BUILD_AFTER` (256 KB) (tests use 0).
+    /// The same set, built after `bytes` of documents instead of 256 KB (tests use 0).
     pub fn build_after(mut self, bytes: usize) -> PatternSet {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
             inner.build_after = bytes;
@@ -201,7 +201,7 @@ impl PatternSet {
     }
 
     /// The scan of a document whose blocks' texts are `blocks`, or `None` while the run has
-    /// not read enough for the union to pay (see `BUILD_AFTER` (256 KB)); this call may build it.
+    /// not read enough for the union to pay (256 KB, `BUILD_AFTER`); this call may build it.
     pub fn scan<'t>(&self, blocks: impl IntoIterator<Item = &'t str>) -> Option<DocumentScan> {
         use rayon::prelude::*;
         let inner = &self.inner;
