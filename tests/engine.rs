@@ -152,3 +152,51 @@ fn a_pattern_too_large_to_build_is_a_warning_and_never_matches() {
     let found = engine.lint_text("It was the the best.\n", Format::Markdown, None);
     assert_eq!(found.len(), 1, "the built-in rules run: {found:?}");
 }
+
+/// Files are linted in parallel batches and reported in the order they were given, each with
+/// the findings it has alone: more files than one batch holds (64 a thread).
+#[test]
+fn streaming_reports_every_file_in_order_across_batches() {
+    let engine = Engine::new(&EngineOptions {
+        config: ConfigSource::Ignore(".".into()),
+        ..EngineOptions::discover(".")
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = 64 * rayon::current_num_threads() * 2 + 7;
+    let mut paths = Vec::new();
+    for i in 0..files {
+        let path = dir.path().join(format!("draft-{i:04}.md"));
+        // Every third draft repeats a word.
+        let text = if i % 3 == 0 {
+            format!("Draft {i} has the the word twice.\n")
+        } else {
+            format!("Draft {i} is clean.\n")
+        };
+        fs::write(&path, text).unwrap();
+        paths.push(path);
+    }
+    let found = engine.discover(&paths, &WalkOptions::default());
+    assert!(found.errors.is_empty());
+    let read = draftlint::source::ReadOptions::default();
+    let mut reported = Vec::new();
+    engine
+        .lint_streaming(found.inputs, None, &read, |report| {
+            let findings = report
+                .outcome
+                .map(|linted| linted.diagnostics.len())
+                .unwrap_or(usize::MAX);
+            reported.push((report.input.display, findings));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+    assert_eq!(reported.len(), files);
+    for (i, (display, findings)) in reported.iter().enumerate() {
+        assert!(
+            display.ends_with(&format!("draft-{i:04}.md")),
+            "{display} at {i}"
+        );
+        let expected = usize::from(i % 3 == 0);
+        assert_eq!(*findings, expected, "{display}");
+    }
+}
