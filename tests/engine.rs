@@ -91,13 +91,18 @@ fn discovery_walks_drafts_only_and_honours_excludes() {
     assert_eq!(names, ["a.md"]);
 }
 
-#[test]
-fn fixes_converge_and_report_what_remains() {
-    let engine = Engine::new(&EngineOptions {
+/// The built-in rules, no configuration file.
+fn builtin_engine() -> Engine {
+    Engine::new(&EngineOptions {
         config: ConfigSource::Ignore(".".into()),
         ..EngineOptions::discover(".")
     })
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn fixes_converge_and_report_what_remains() {
+    let engine = builtin_engine();
     let text = "It was the the best of times.\n";
     let found = engine.lint_text(text, Format::Markdown, None);
     let fixed = engine.fix_text(text, Format::Markdown, None, found);
@@ -108,11 +113,7 @@ fn fixes_converge_and_report_what_remains() {
 
 #[test]
 fn explain_is_the_cli_text() {
-    let engine = Engine::new(&EngineOptions {
-        config: ConfigSource::Ignore(".".into()),
-        ..EngineOptions::discover(".")
-    })
-    .unwrap();
+    let engine = builtin_engine();
     let text = engine.explain("repeated-word").expect("known rule");
     assert!(
         text.starts_with(
@@ -157,11 +158,7 @@ fn a_pattern_too_large_to_build_is_a_warning_and_never_matches() {
 /// the findings it has alone: more files than one batch holds (64 a thread).
 #[test]
 fn streaming_reports_every_file_in_order_across_batches() {
-    let engine = Engine::new(&EngineOptions {
-        config: ConfigSource::Ignore(".".into()),
-        ..EngineOptions::discover(".")
-    })
-    .unwrap();
+    let engine = builtin_engine();
     let dir = tempfile::tempdir().unwrap();
     let files = 64 * rayon::current_num_threads() * 2 + 7;
     let mut paths = Vec::new();

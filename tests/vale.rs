@@ -251,23 +251,28 @@ fn published_styles() -> Option<PathBuf> {
         .find(|p| p.join("Microsoft").is_dir())
 }
 
-#[test]
-fn every_published_package_loads_without_error() {
-    let Some(styles) = published_styles() else {
-        eprintln!("the published Vale packages are not next to the repository; not checked");
-        return;
-    };
+/// Every package of `styles`, through a `.vale.ini` that bases `[*]` on all of them.
+fn load_published(styles: &Path) -> ValeSetup {
     let dir = tempfile::tempdir().unwrap();
     let ini = dir.path().join(".vale.ini");
     fs::write(
         &ini,
         format!(
             "StylesPath = {}\nMinAlertLevel = suggestion\n\n[*]\nBasedOnStyles = Vale, Microsoft, Google, write-good, proselint, alex, Readability, Joblint\n",
-            fs::canonicalize(&styles).unwrap().display()
+            fs::canonicalize(styles).unwrap().display()
         ),
     )
     .unwrap();
-    let setup = vale::load(&ini).unwrap();
+    vale::load(&ini).unwrap()
+}
+
+#[test]
+fn every_published_package_loads_without_error() {
+    let Some(styles) = published_styles() else {
+        eprintln!("the published Vale packages are not next to the repository; not checked");
+        return;
+    };
+    let setup = load_published(&styles);
     let broken: Vec<String> = setup.errors.iter().map(|e| e.to_string()).collect();
     assert!(broken.is_empty(), "{broken:#?}");
     let count = |style: &str| {
@@ -485,17 +490,7 @@ fn everything(after: usize) -> (RuleSet, Config) {
     let mut rules = RuleSet::load(&[]).unwrap();
     let mut config = Config::empty(PathBuf::from("."));
     if let Some(styles) = published_styles() {
-        let dir = tempfile::tempdir().unwrap();
-        let ini = dir.path().join(".vale.ini");
-        fs::write(
-            &ini,
-            format!(
-                "StylesPath = {}\nMinAlertLevel = suggestion\n\n[*]\nBasedOnStyles = Vale, Microsoft, Google, write-good, proselint, alex, Readability, Joblint\n",
-                fs::canonicalize(&styles).unwrap().display()
-            ),
-        )
-        .unwrap();
-        let mut setup = vale::load(&ini).unwrap();
+        let mut setup = load_published(&styles);
         setup.add_to(&mut rules);
         config.vale = Some(Arc::new(setup.files));
     }

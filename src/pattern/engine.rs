@@ -62,7 +62,7 @@ enum Finder {
     /// the pattern is built at run time and that engine takes over (`runtime`).
     Prebuilt {
         dfa: Prebuilt,
-        text: Box<str>,
+        text: std::sync::Arc<str>,
         searched: AtomicUsize,
         runtime: OnceLock<Option<Box<Engine>>>,
     },
@@ -171,7 +171,7 @@ impl Engine {
     }
 
     /// A built-in pattern compiled at build time; `text` builds its NFA if groups are asked.
-    pub(super) fn prebuilt(dfa: Prebuilt, text: Box<str>) -> Engine {
+    pub(super) fn prebuilt(dfa: Prebuilt, text: std::sync::Arc<str>) -> Engine {
         Engine {
             finder: Finder::Prebuilt {
                 dfa,

@@ -129,19 +129,17 @@ pub struct Regex {
 /// What a pattern's automata are built from.
 enum Source {
     /// A built-in pattern: the tests check that every one parses, so a run does not.
-    Trusted(Box<str>),
+    Trusted,
     /// A pattern from a rule file, already checked (and parsed) when it was created.
     Parsed(Hir),
 }
 
 /// A pattern's source until its automata are built.
 struct Lazy {
-    /// The pattern's length: larger patterns take longer to build, so they start first.
-    size: usize,
-    /// Its first characters, to name it if it fails to build.
-    head: Box<str>,
-    /// The whole pattern, for a [`PatternSet`] to build its union from.
-    pattern: Box<str>,
+    /// The pattern: built from when trusted, named (its start) if it fails to build, read by a
+    /// [`PatternSet`] for its literals, and shared with a prebuilt engine (which builds its
+    /// NFA from it when groups are asked for).
+    pattern: Arc<str>,
     /// The set it belongs to and its place there, if any.
     member_of: OnceLock<(usize, u32)>,
     /// The rule that created it (see [`owned_by`]), to name in the same case.
@@ -153,11 +151,16 @@ struct Lazy {
 }
 
 impl Lazy {
+    /// The pattern's first characters, to name it.
+    fn head(&self) -> String {
+        self.pattern.chars().take(80).collect()
+    }
+
     /// A built-in pattern's text while it is not built (see [`trusted`]): built on its first
     /// search, not by [`build_pending`].
     fn trusted_source(&self) -> Option<String> {
         match &*self.source.lock().unwrap_or_else(|p| p.into_inner()) {
-            Some(Source::Trusted(pattern)) => Some(pattern.to_string()),
+            Some(Source::Trusted) => Some(self.pattern.to_string()),
             _ => None,
         }
     }
@@ -172,9 +175,9 @@ impl Lazy {
                     .take()
                     .expect("a pattern's source is kept until it is built");
                 match source {
-                    Source::Trusted(pattern) => match prebuilt::lookup(&pattern) {
-                        Some(prebuilt) => Ok(Engine::prebuilt(prebuilt, pattern)),
-                        _ => Engine::new(parse(&pattern)?),
+                    Source::Trusted => match prebuilt::lookup(&self.pattern) {
+                        Some(prebuilt) => Ok(Engine::prebuilt(prebuilt, Arc::clone(&self.pattern))),
+                        _ => Engine::new(parse(&self.pattern)?),
                     },
                     Source::Parsed(hir) => Engine::new(hir),
                 }
@@ -186,7 +189,7 @@ impl Lazy {
 impl std::fmt::Debug for Regex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Regex")
-            .field("pattern", &self.lazy.head)
+            .field("pattern", &self.lazy.head())
             .field("built", &self.lazy.built.get().is_some())
             .finish()
     }
@@ -296,7 +299,8 @@ fn build(which: impl Fn(&Lazy) -> bool) -> Vec<BuildFailure> {
         pending.patterns = kept.iter().map(Arc::downgrade).collect::<Vec<_>>();
         chosen
     };
-    alive.sort_by_key(|l| std::cmp::Reverse(l.size));
+    // Larger patterns take longer to build, so they start first.
+    alive.sort_by_key(|l| std::cmp::Reverse(l.pattern.len()));
     alive
         .par_iter()
         .with_max_len(1)
@@ -304,7 +308,7 @@ fn build(which: impl Fn(&Lazy) -> bool) -> Vec<BuildFailure> {
             let error = lazy.engine().err()?.clone();
             Some(BuildFailure {
                 rule: lazy.owner.as_deref().map(str::to_string),
-                pattern: lazy.head.to_string(),
+                pattern: lazy.head(),
                 error,
             })
         })
@@ -350,13 +354,11 @@ impl Regex {
     pub fn new(pattern: &str) -> Result<Regex, Error> {
         let context = LOAD_CONTEXT.with_borrow(LoadContext::clone);
         let source = if context.trusted {
-            Source::Trusted(pattern.into())
+            Source::Trusted
         } else {
             Source::Parsed(parse(pattern)?)
         };
         let lazy = Arc::new(Lazy {
-            size: pattern.len(),
-            head: pattern.chars().take(80).collect(),
             pattern: pattern.into(),
             member_of: OnceLock::new(),
             owner: context.owner,

@@ -142,9 +142,11 @@ struct Union {
     literals: AhoCorasick,
     /// For each literal, the members that hold it.
     owners: Vec<Vec<u32>>,
-    /// Whether member `i` took part (a member with no literal worth looking for is always
-    /// searched).
-    took_part: Vec<bool>,
+    /// What every block starts from: the members that took no part (no literal worth looking
+    /// for) may match anywhere.
+    always: MaybeMatches,
+    /// How many members took part.
+    taking_part: usize,
 }
 
 impl std::fmt::Debug for PatternSet {
@@ -267,10 +269,17 @@ impl Union {
             .kind(kind)
             .build(&literals)
             .ok()?;
+        let mut always = MaybeMatches::new(took_part.len());
+        for (slot, &took) in took_part.iter().enumerate() {
+            if !took {
+                always.insert(slot);
+            }
+        }
         Some(Union {
             literals,
             owners,
-            took_part,
+            taking_part: took_part.iter().filter(|&&took| took).count(),
+            always,
         })
     }
 
@@ -283,16 +292,8 @@ impl Union {
         {
             return None;
         }
-        // Members that take no part may always match.
-        let mut matched = MaybeMatches::new(self.took_part.len());
-        let mut left = 0;
-        for (slot, &took_part) in self.took_part.iter().enumerate() {
-            if took_part {
-                left += 1;
-            } else {
-                matched.insert(slot);
-            }
-        }
+        let mut matched = self.always.clone();
+        let mut left = self.taking_part;
         for found in self.literals.find_overlapping_iter(text) {
             for &slot in &self.owners[found.pattern().as_usize()] {
                 if matched.insert(slot as usize) {
@@ -309,6 +310,7 @@ impl Union {
 
 /// The members that may match in a block, one bit each (a Vale run has a thousand members,
 /// and a long document a hundred thousand blocks).
+#[derive(Clone)]
 struct MaybeMatches(Box<[u64]>);
 
 impl MaybeMatches {
