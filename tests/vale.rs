@@ -547,11 +547,13 @@ fn the_pattern_set_never_rules_out_a_match() {
             if scan.rules_out(pattern, block) {
                 ruled_out += 1;
                 assert!(!pattern.is_match(block), "{pattern:?} matches {block:?}");
-                // A slice of the block is ruled out too, and cannot match either.
+                // A slice of the block may be ruled out too (unless it starts inside a word
+                // where the pattern wants a word boundary): then it cannot match either.
                 if block.is_char_boundary(block.len() / 2) {
                     let half = &block[block.len() / 2..];
-                    assert!(scan.rules_out(pattern, half));
-                    assert!(!pattern.is_match(half), "{pattern:?} matches {half:?}");
+                    if scan.rules_out(pattern, half) {
+                        assert!(!pattern.is_match(half), "{pattern:?} matches {half:?}");
+                    }
                 }
             }
         }

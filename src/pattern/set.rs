@@ -5,9 +5,14 @@
 //! almost every search finds nothing: on the shared corpora, each of the busiest built-in
 //! patterns reads all 6.7 MB of block text to find a handful of matches, and with Vale's
 //! published styles a run reads the text once for each of about a hundred word lists. A
-//! [`PatternSet`] gathers the literals that every match of a member must contain ("indicate"
-//! for `reports\s+indicate`; each word of a word list) into one Aho-Corasick automaton, so
-//! one pass over a block tells which members cannot match anywhere in it. Each rule then
+//! [`PatternSet`] gathers the literals that every match of a member must contain ("reports"
+//! and "indicate" for `\breports\s+indicate\b`; each word of a word list) into one
+//! Aho-Corasick automaton, so one pass over a block tells which members cannot match anywhere
+//! in it. What a member needs is a list of branches (a phrase list's phrases), each a few
+//! parts that must all be there (the rarest three: "some" alone is in one block of twelve,
+//! "some" with "say" far fewer), each part a set of literals one of which must be there, whole
+//! where the pattern puts a word boundary (`\bone\b` is not in "someone"). Rarity is guessed
+//! from English letter frequencies and a list of common words. Each rule then
 //! searches only the blocks (or the sentences and windows of blocks) where its member may
 //! match, with its own automata, for its own matches: findings cannot change. A member with
 //! no literal worth looking for (`[0-9]+`, a word list holding "a") is searched as before. A
@@ -108,13 +113,15 @@ impl Member {
         }
     }
 
-    /// The literals one of which each match holds, if there are some worth looking for.
-    fn needed_literals(&self) -> Option<Vec<Vec<u8>>> {
+    /// What each match holds, if there are literals worth looking for.
+    fn requirement(&self) -> Option<Requirement> {
         match self {
-            Member::Pattern(regex) => needed_literals(&parse(&regex.lazy.pattern).ok()?),
+            Member::Pattern(regex) => requirement(&parse(&regex.lazy.pattern).ok()?),
             Member::Literals(list) => match &list.literals {
-                Literals::Listed(literals) => worth_looking_for(literals.clone()),
-                Literals::OfPattern(pattern) => needed_literals(&parse(pattern).ok()?),
+                Literals::Listed(literals) => Some(vec![vec![
+                    Clue::anywhere(literals.clone()).worth_looking_for()?,
+                ]]),
+                Literals::OfPattern(pattern) => requirement(&parse(pattern).ok()?),
             },
         }
     }
@@ -140,8 +147,14 @@ struct SetInner {
 /// The union: every member's literals in one automaton.
 struct Union {
     literals: AhoCorasick,
-    /// For each literal, the members that hold it.
+    /// For each literal, the parts (of members' branches) it is one of.
     owners: Vec<Vec<u32>>,
+    /// For each part, its branch.
+    part_branch: Vec<u32>,
+    /// For each part, whether an occurrence glued to a word before (after) it does not count.
+    part_bounds: Vec<(bool, bool)>,
+    /// For each branch, its member and how many parts it has.
+    branches: Vec<(u32, u32)>,
     /// What every block starts from: the members that took no part (no literal worth looking
     /// for) may match anywhere.
     always: MaybeMatches,
@@ -224,11 +237,14 @@ impl PatternSet {
         let mut blocks: Vec<BlockScan> = texts
             .par_iter()
             .with_min_len(64)
-            .map(|text| BlockScan {
-                at: text.as_ptr() as usize,
-                len: text.len(),
-                matched: union.matched(text),
-            })
+            .map_init(
+                || union.tally(),
+                |tally, text| BlockScan {
+                    at: text.as_ptr() as usize,
+                    len: text.len(),
+                    matched: union.matched(text, tally),
+                },
+            )
             .collect();
         blocks.sort_by_key(|b| b.at);
         Some(DocumentScan {
@@ -241,21 +257,36 @@ impl PatternSet {
 impl Union {
     fn new(members: &[Member]) -> Option<Union> {
         use rayon::prelude::*;
-        let needed: Vec<Option<Vec<Vec<u8>>>> =
-            members.par_iter().map(Member::needed_literals).collect();
+        let needed: Vec<Option<Requirement>> =
+            members.par_iter().map(Member::requirement).collect();
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
+        let mut part_branch: Vec<u32> = Vec::new();
+        let mut part_bounds: Vec<(bool, bool)> = Vec::new();
+        let mut branches: Vec<(u32, u32)> = Vec::new();
         let took_part: Vec<bool> = needed.iter().map(Option::is_some).collect();
         for (slot, needed) in needed.into_iter().enumerate() {
             let slot = u32::try_from(slot).ok()?;
-            for literal in needed.into_iter().flatten() {
-                let i = *index.entry(literal.clone()).or_insert_with(|| {
-                    literals.push(literal);
-                    owners.push(Vec::new());
-                    owners.len() - 1
-                });
-                owners[i].push(slot);
+            for branch in needed.into_iter().flatten() {
+                let branch_id = u32::try_from(branches.len()).ok()?;
+                branches.push((slot, u32::try_from(branch.len()).ok()?));
+                for part in branch {
+                    let part_id = u32::try_from(part_branch.len()).ok()?;
+                    part_branch.push(branch_id);
+                    part_bounds.push((part.word_before, part.word_after));
+                    for literal in part.literals {
+                        let i = *index.entry(literal.clone()).or_insert_with(|| {
+                            literals.push(literal);
+                            owners.push(Vec::new());
+                            owners.len() - 1
+                        });
+                        // A literal listed twice in one part counts once.
+                        if owners[i].last() != Some(&part_id) {
+                            owners[i].push(part_id);
+                        }
+                    }
+                }
             }
         }
         if literals.is_empty() {
@@ -278,25 +309,68 @@ impl Union {
         Some(Union {
             literals,
             owners,
+            part_branch,
+            part_bounds,
+            branches,
             taking_part: took_part.iter().filter(|&&took| took).count(),
             always,
         })
     }
 
+    /// Counters for [`Union::matched`], reused from block to block.
+    fn tally(&self) -> Tally {
+        let parts = vec![0; self.part_branch.len()];
+        let branches = vec![0; self.branches.len()];
+        Tally {
+            round: 0,
+            part_seen: [parts.clone(), parts],
+            branch_seen: [branches.clone(), branches.clone()],
+            branch_parts: [branches.clone(), branches],
+        }
+    }
+
     /// Which members can match in `text` (`false`: certainly not); `None` if the text holds a
     /// character that case-insensitive matching equates with an ASCII letter (the Kelvin sign,
     /// the long s), which the literals, compared in ASCII, would miss.
-    fn matched(&self, text: &str) -> Option<MaybeMatches> {
+    fn matched(&self, text: &str, tally: &mut Tally) -> Option<Admitted> {
         if memchr::memmem::find(text.as_bytes(), "\u{212A}".as_bytes()).is_some()
             || memchr::memmem::find(text.as_bytes(), "\u{17F}".as_bytes()).is_some()
         {
             return None;
         }
-        let mut matched = self.always.clone();
+        let mut admitted = Admitted {
+            block: self.always.clone(),
+            slices: self.always.clone(),
+        };
+        // Members not yet admitted in the whole block (fewer are admitted there than in
+        // slices: when all are, all are in slices too).
         let mut left = self.taking_part;
+        let round = tally.next_round();
+        let bytes = text.as_bytes();
+        let is_word = |at: usize| {
+            bytes
+                .get(at)
+                .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        };
         for found in self.literals.find_overlapping_iter(text) {
-            for &slot in &self.owners[found.pattern().as_usize()] {
-                if matched.insert(slot as usize) {
+            // An occurrence that starts (ends) with a word character glued to another one
+            // is not where a word boundary can be, in the block. A slice of it may start or
+            // end right there, where the boundary then is: slices ignore this.
+            let glued_before =
+                found.start() > 0 && is_word(found.start()) && is_word(found.start() - 1);
+            let glued_after = is_word(found.end() - 1) && is_word(found.end());
+            for &part in &self.owners[found.pattern().as_usize()] {
+                let part = part as usize;
+                let (word_before, word_after) = self.part_bounds[part];
+                let in_block = !((word_before && glued_before) || (word_after && glued_after));
+                let (slot, parts) = self.branches[self.part_branch[part] as usize];
+                if tally.count(Tally::SLICES, part, self.part_branch[part], round) == Some(parts) {
+                    admitted.slices.insert(slot as usize);
+                }
+                if in_block
+                    && tally.count(Tally::BLOCK, part, self.part_branch[part], round) == Some(parts)
+                    && admitted.block.insert(slot as usize)
+                {
                     left -= 1;
                 }
             }
@@ -304,8 +378,15 @@ impl Union {
                 break;
             }
         }
-        Some(matched)
+        Some(admitted)
     }
+}
+
+/// Which members may match in a block, and in slices of it (which may start or end inside a
+/// word).
+struct Admitted {
+    block: MaybeMatches,
+    slices: MaybeMatches,
 }
 
 /// The members that may match in a block, one bit each (a Vale run has a thousand members,
@@ -334,11 +415,217 @@ impl MaybeMatches {
     }
 }
 
-/// Literals, one of which every match of `hir` holds (compared ASCII case-insensitively), or
-/// `None` when there are none worth searching for. A case-insensitive letter (`[Kk\u{212A}]`)
-/// counts as its lower case form; the non-ASCII forms are handled by [`Union::matched`].
+/// Which parts and branches one block has seen, for the block and for its slices: a part or
+/// branch counts in this block only if stamped with the block's round (no clearing between
+/// blocks).
+struct Tally {
+    round: u32,
+    part_seen: [Vec<u32>; 2],
+    branch_seen: [Vec<u32>; 2],
+    branch_parts: [Vec<u32>; 2],
+}
+
+impl Tally {
+    const BLOCK: usize = 0;
+    const SLICES: usize = 1;
+
+    fn next_round(&mut self) -> u32 {
+        if self.round == u32::MAX {
+            self.round = 0;
+            for seen in self.part_seen.iter_mut().chain(&mut self.branch_seen) {
+                seen.fill(0);
+            }
+        }
+        self.round += 1;
+        self.round
+    }
+
+    /// Counts `part` of `branch` as seen (`which`: for the block or for slices); the parts of
+    /// the branch seen so far, or `None` if the part had been seen already.
+    fn count(&mut self, which: usize, part: usize, branch: u32, round: u32) -> Option<u32> {
+        if self.part_seen[which][part] == round {
+            return None;
+        }
+        self.part_seen[which][part] = round;
+        let branch = branch as usize;
+        if self.branch_seen[which][branch] != round {
+            self.branch_seen[which][branch] = round;
+            self.branch_parts[which][branch] = 0;
+        }
+        self.branch_parts[which][branch] += 1;
+        Some(self.branch_parts[which][branch])
+    }
+}
+
+/// Literals one of which a match holds (compared ASCII case-insensitively).
+type Part = Vec<Vec<u8>>;
+/// A part of a branch, and whether the pattern puts a word boundary right before or after it
+/// (`\bone\b` is not in "someone"): an occurrence glued to a word does not count.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Clue {
+    literals: Part,
+    word_before: bool,
+    word_after: bool,
+}
+
+impl Clue {
+    fn anywhere(literals: Part) -> Clue {
+        Clue {
+            literals,
+            word_before: false,
+            word_after: false,
+        }
+    }
+
+    fn worth_looking_for(self) -> Option<Clue> {
+        Some(Clue {
+            literals: worth_looking_for(self.literals)?,
+            ..self
+        })
+    }
+}
+
+/// Parts a match holds each of.
+type Branch = Vec<Clue>;
+/// Branches a match satisfies one of: what a member's every match needs.
+type Requirement = Vec<Branch>;
+
+/// The most parts of a branch looked for: the rarest.
+const MAX_PARTS: usize = 3;
+
+/// What every match of `hir` needs, or `None` when some match needs no literal worth looking
+/// for. Each branch of a top-level alternation is a branch; a sequence needs a literal of each
+/// of its parts (`some\s+say` needs "some" and "say"), of which the rarest few are kept. A
+/// case-insensitive letter (`[Kk\u{212A}]`) counts as its lower case form; the non-ASCII forms
+/// are handled by [`Union::matched`].
+fn requirement(hir: &Hir) -> Option<Requirement> {
+    match hir.kind() {
+        HirKind::Capture(capture) => requirement(&capture.sub),
+        HirKind::Repetition(rep) if rep.min >= 1 => requirement(&rep.sub),
+        HirKind::Alternation(alternatives) => {
+            let mut branches = Vec::new();
+            for alternative in alternatives {
+                branches.extend(requirement(alternative)?);
+            }
+            Some(branches)
+        }
+        // A sequence around an alternation (`\b(?:it\s+is\s+(?:said|thought)|some\s+say)\b`,
+        // as a phrase list becomes once common prefixes are factored out) needs one of the
+        // alternation's branches, each with the sequence's other parts.
+        HirKind::Concat(parts) => {
+            let around = |i: usize| -> Vec<Clue> {
+                let mut rest = sequence_parts(&parts[..i]);
+                rest.extend(sequence_parts(&parts[i + 1..]));
+                rest.into_iter()
+                    .filter_map(Clue::worth_looking_for)
+                    .collect()
+            };
+            // (An alternation of a few words is spelled out with its neighbours instead.)
+            let alternation = parts.iter().position(|p| {
+                matches!(unwrapped(p).kind(), HirKind::Alternation(_)) && spellings(p).is_none()
+            });
+            let branches = alternation.and_then(|i| {
+                let inner = requirement(unwrapped(&parts[i]))?;
+                (inner.len() <= MAX_BRANCHES).then(|| {
+                    let rest = around(i);
+                    inner
+                        .into_iter()
+                        .map(|mut branch| {
+                            branch.extend(rest.iter().cloned());
+                            rarest(branch)
+                        })
+                        .collect()
+                })
+            });
+            match branches {
+                Some(branches) => Some(branches),
+                None => Some(vec![sequence_branch(parts)?]),
+            }
+        }
+        _ => Some(vec![vec![
+            Clue::anywhere(needed(hir)?).worth_looking_for()?,
+        ]]),
+    }
+}
+
+/// The most branches one member is looked for by.
+const MAX_BRANCHES: usize = 512;
+
+/// `hir` without the groups around it.
+fn unwrapped(hir: &Hir) -> &Hir {
+    match hir.kind() {
+        HirKind::Capture(capture) => unwrapped(&capture.sub),
+        _ => hir,
+    }
+}
+
+/// The parts of a sequence worth looking for, the rarest first; `None` if there are none.
+fn sequence_branch(parts: &[Hir]) -> Option<Branch> {
+    let parts: Vec<Clue> = sequence_parts(parts)
+        .into_iter()
+        .filter_map(Clue::worth_looking_for)
+        .collect();
+    (!parts.is_empty()).then(|| rarest(parts))
+}
+
+/// The [`MAX_PARTS`] rarest parts of a branch (duplicates count once).
+fn rarest(mut parts: Branch) -> Branch {
+    parts.sort_by(|a, b| {
+        rarity(&a.literals)
+            .total_cmp(&rarity(&b.literals))
+            .then_with(|| a.cmp(b))
+    });
+    parts.dedup();
+    parts.truncate(MAX_PARTS);
+    parts
+}
+
+/// Literals one of which every match of `hir` holds (see [`needed`]), if worth looking for.
+#[cfg(test)]
 fn needed_literals(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     worth_looking_for(needed(hir)?)
+}
+
+/// Words so frequent in prose that a literal equal to one is in many blocks.
+const COMMON_WORDS: &[&str] = &[
+    "about", "after", "all", "also", "and", "any", "are", "back", "because", "been", "before",
+    "being", "both", "but", "can", "come", "could", "day", "did", "does", "each", "even", "first",
+    "for", "from", "get", "give", "good", "had", "has", "have", "her", "here", "him", "his", "how",
+    "into", "its", "just", "know", "last", "like", "look", "made", "make", "many", "may", "more",
+    "most", "much", "must", "new", "not", "now", "one", "only", "other", "our", "out", "over",
+    "own", "people", "said", "same", "say", "see", "she", "should", "some", "still", "such",
+    "take", "than", "that", "the", "their", "them", "then", "there", "these", "they", "think",
+    "this", "those", "through", "time", "two", "under", "use", "very", "want", "was", "way",
+    "well", "were", "what", "when", "where", "which", "while", "who", "will", "with", "work",
+    "would", "year", "you", "your",
+];
+
+/// How often a part's literals may be expected in prose (lower is rarer): a common word
+/// counts as if it were everywhere; any other literal by the frequencies of its letters.
+fn rarity(part: &Part) -> f64 {
+    // English letter frequencies, a to z.
+    const LETTERS: [f64; 26] = [
+        0.082, 0.015, 0.028, 0.043, 0.127, 0.022, 0.020, 0.061, 0.070, 0.002, 0.008, 0.040, 0.024,
+        0.067, 0.075, 0.019, 0.001, 0.060, 0.063, 0.091, 0.028, 0.010, 0.024, 0.002, 0.020, 0.001,
+    ];
+    part.iter()
+        .map(|literal| {
+            if COMMON_WORDS
+                .iter()
+                .any(|w| w.as_bytes().eq_ignore_ascii_case(literal))
+            {
+                return 1.0;
+            }
+            literal
+                .iter()
+                .map(|b| match b.to_ascii_lowercase() {
+                    l @ b'a'..=b'z' => LETTERS[usize::from(l - b'a')],
+                    b' ' => 0.18,
+                    _ => 0.01,
+                })
+                .product::<f64>()
+        })
+        .sum()
 }
 
 /// `literals` in lower case, unless one is so common that it is in nearly every block (then
@@ -365,9 +652,9 @@ fn worth_looking_for(mut literals: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
 /// How many spellings a run of letters and small classes may have (`it['’]s` has two).
 const MAX_SPELLINGS: usize = 64;
 
-/// Literals one of which every match of `hir` contains, chosen to be as long as the pattern
-/// allows: in a sequence (`it\s+is\s+important`), the best of its parts ("important"); in an
-/// alternation, the best of each branch. `None` when some match needs no literal at all.
+/// Literals one of which every match of `hir` contains: in a sequence
+/// (`it\s+is\s+important`), the rarest of its parts worth looking for ("important"); in an
+/// alternation, those of each branch. `None` when some match needs no literal at all.
 fn needed(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     match hir.kind() {
         HirKind::Literal(_) | HirKind::Class(_) => spellings(hir),
@@ -380,37 +667,91 @@ fn needed(hir: &Hir) -> Option<Vec<Vec<u8>>> {
             }
             Some(all)
         }
-        HirKind::Concat(parts) => {
-            // Runs of letters and small classes ("it['’]s") are spelled out whole; any other
-            // part that every match goes through is a candidate too.
-            let mut candidates: Vec<Vec<Vec<u8>>> = Vec::new();
-            let mut run: Vec<Vec<u8>> = vec![Vec::new()];
-            for part in parts {
-                let Some(choices) = spellings(part) else {
-                    if run.iter().any(|r| !r.is_empty()) {
-                        candidates.push(std::mem::replace(&mut run, vec![Vec::new()]));
-                    }
-                    candidates.extend(needed(part));
-                    continue;
-                };
-                if run.len() * choices.len() > MAX_SPELLINGS {
-                    candidates.push(std::mem::replace(&mut run, vec![Vec::new()]));
-                }
-                run = run
-                    .iter()
-                    .flat_map(|prefix| choices.iter().map(move |c| [prefix.as_slice(), c].concat()))
-                    .collect();
-            }
-            if run.iter().any(|r| !r.is_empty()) {
-                candidates.push(run);
-            }
-            candidates.into_iter().max_by_key(|literals| {
-                let shortest = literals.iter().map(Vec::len).min().unwrap_or(0);
-                (shortest, std::cmp::Reverse(literals.len()))
-            })
-        }
+        HirKind::Concat(parts) => sequence_parts(parts)
+            .into_iter()
+            .map(|clue| clue.literals)
+            .min_by(|a, b| {
+                choice_key(a)
+                    .partial_cmp(&choice_key(b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            }),
         HirKind::Empty | HirKind::Look(_) | HirKind::Repetition(_) => None,
     }
+}
+
+/// What each part of a sequence needs: runs of letters and small classes ("it['’]s") spelled
+/// out whole, and any other part that every match goes through.
+fn sequence_parts(parts: &[Hir]) -> Vec<Clue> {
+    let mut candidates: Vec<Clue> = Vec::new();
+    let mut run: Vec<Vec<u8>> = vec![Vec::new()];
+    // Whether the part before the run is a word boundary.
+    let mut run_bounded = false;
+    let mut previous: Option<&Hir> = None;
+    for part in parts {
+        let Some(choices) = spellings(part) else {
+            if run.iter().any(|r| !r.is_empty()) {
+                candidates.push(Clue {
+                    literals: std::mem::replace(&mut run, vec![Vec::new()]),
+                    word_before: run_bounded,
+                    word_after: is_boundary(part, false),
+                });
+            }
+            candidates.extend(needed(part).map(Clue::anywhere));
+            previous = Some(part);
+            continue;
+        };
+        if run.iter().all(Vec::is_empty) {
+            run_bounded = previous.is_some_and(|p| is_boundary(p, true));
+        }
+        if run.len() * choices.len() > MAX_SPELLINGS {
+            candidates.push(Clue {
+                literals: std::mem::replace(&mut run, vec![Vec::new()]),
+                word_before: run_bounded,
+                word_after: false,
+            });
+            run_bounded = false;
+        }
+        run = run
+            .iter()
+            .flat_map(|prefix| choices.iter().map(move |c| [prefix.as_slice(), c].concat()))
+            .collect();
+        previous = Some(part);
+    }
+    if run.iter().any(|r| !r.is_empty()) {
+        candidates.push(Clue {
+            literals: run,
+            word_before: run_bounded,
+            word_after: false,
+        });
+    }
+    candidates
+}
+
+/// Whether `hir` asserts that the character on the side of it that a run of literals lies
+/// (`before` the run: on its left) is not a word character when the run starts (ends) with
+/// one: `\b`, and the start (end) of a word.
+fn is_boundary(hir: &Hir, before: bool) -> bool {
+    use regex_syntax::hir::Look;
+    let HirKind::Look(look) = hir.kind() else {
+        return false;
+    };
+    match look {
+        Look::WordAscii | Look::WordUnicode => true,
+        Look::WordStartAscii
+        | Look::WordStartUnicode
+        | Look::WordStartHalfAscii
+        | Look::WordStartHalfUnicode => before,
+        Look::WordEndAscii
+        | Look::WordEndUnicode
+        | Look::WordEndHalfAscii
+        | Look::WordEndHalfUnicode => !before,
+        _ => false,
+    }
+}
+
+/// How a sequence's best part is chosen: one worth looking for, then the rarest.
+fn choice_key(part: &Part) -> (bool, f64) {
+    (worth_looking_for(part.clone()).is_none(), rarity(part))
 }
 
 /// What a literal or a small class can be: its bytes, the lower case form of a
@@ -438,6 +779,32 @@ fn spellings(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 .take(SMALL_CLASS + 1)
                 .collect();
             (bytes.len() <= SMALL_CLASS).then(|| bytes.iter().map(|&b| vec![b]).collect())
+        }
+        HirKind::Capture(capture) => spellings(&capture.sub),
+        // A few words in a row or as alternatives: `\[(?:city|name)\]` is "[city]" or "[name]".
+        HirKind::Concat(parts) => {
+            let mut spelled: Vec<Vec<u8>> = vec![Vec::new()];
+            for part in parts {
+                let choices = spellings(part)?;
+                if spelled.len() * choices.len() > MAX_SPELLINGS {
+                    return None;
+                }
+                spelled = spelled
+                    .iter()
+                    .flat_map(|prefix| choices.iter().map(move |c| [prefix.as_slice(), c].concat()))
+                    .collect();
+            }
+            Some(spelled)
+        }
+        HirKind::Alternation(alternatives) => {
+            let mut spelled = Vec::new();
+            for alternative in alternatives {
+                spelled.extend(spellings(alternative)?);
+                if spelled.len() > MAX_SPELLINGS {
+                    return None;
+                }
+            }
+            Some(spelled)
         }
         _ => None,
     }
@@ -472,7 +839,7 @@ struct BlockScan {
     at: usize,
     len: usize,
     /// `None` when the union cannot tell (see [`Union::matched`]).
-    matched: Option<MaybeMatches>,
+    matched: Option<Admitted>,
 }
 
 thread_local! {
@@ -519,10 +886,11 @@ impl DocumentScan {
         if at + haystack.len() > block.at + block.len {
             return false;
         }
-        block
-            .matched
-            .as_ref()
-            .is_some_and(|m| !m.contains(slot as usize))
+        let whole = at == block.at && haystack.len() == block.len;
+        block.matched.as_ref().is_some_and(|m| {
+            let admitted = if whole { &m.block } else { &m.slices };
+            !admitted.contains(slot as usize)
+        })
     }
 }
 
@@ -547,52 +915,70 @@ pub(super) fn cannot_match(regex: &Regex, haystack: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn literals_of(pattern: &str) -> Option<Vec<String>> {
+    /// What every match of `pattern` needs, a branch a line: its parts, the rarest first, as
+    /// their literals with `\b` where an occurrence must not be glued to a word.
+    fn requirement_of(pattern: &str) -> Option<Vec<String>> {
         let hir = parse(&super::super::ascii_boundaries(pattern)).unwrap();
-        needed_literals(&hir).map(|l| {
-            l.into_iter()
-                .map(|l| String::from_utf8(l).unwrap())
+        let show = |clue: &Clue| {
+            let literals: Vec<String> = clue
+                .literals
+                .iter()
+                .map(|l| String::from_utf8(l.clone()).unwrap())
+                .collect();
+            format!(
+                "{}{}{}",
+                if clue.word_before { "\\b" } else { "" },
+                literals.join("|"),
+                if clue.word_after { "\\b" } else { "" }
+            )
+        };
+        requirement(&hir).map(|branches| {
+            branches
+                .iter()
+                .map(|parts| parts.iter().map(show).collect::<Vec<_>>().join(" & "))
                 .collect()
         })
     }
 
     #[test]
-    fn the_longest_part_every_match_needs() {
-        assert_eq!(
-            literals_of(r"(?i)\breports\s+indicate\b"),
-            Some(vec!["indicate".into()])
+    fn what_every_match_needs() {
+        let is = |pattern: &str, expected: &[&str]| {
+            assert_eq!(
+                requirement_of(pattern),
+                Some(expected.iter().map(|s| s.to_string()).collect()),
+                "{pattern}"
+            );
+        };
+        // Both words, the rarer first, each with the boundary on its side.
+        is(r"(?i)\breports\s+indicate\b", &["indicate\\b & \\breports"]);
+        // Common words are clues too, when they are all there is.
+        is(
+            r"(?i)\bnot\s+(?:only|just|merely)\b[^.!?]{1,100}?\bbut\b",
+            &["\\bbut\\b & \\bnot & just|merely|only\\b"],
         );
-        assert_eq!(
-            literals_of(r"(?i)\bnot\s+(?:only|just|merely)\b[^.!?]{1,100}?\bbut\b"),
-            Some(vec!["just".into(), "merely".into(), "only".into()])
-        );
-        // A small class is spelled out ("it's", "it’s"), and loses to a longer word.
-        assert_eq!(
-            literals_of(r"(?i)\bit['’]s\s+important"),
-            Some(vec!["important".into()])
-        );
-        assert_eq!(
-            literals_of(r"(?i)\bit['’]s\s+(?:so|too)"),
-            Some(vec!["it's".into(), "it’s".into()])
-        );
-        // A match of `,\s+highlighting` holds "highlighting", a better clue than ",".
-        assert_eq!(
-            literals_of(r"(?i),\s+(?:highlighting|showcasing)\b"),
-            Some(vec!["highlighting".into(), "showcasing".into()])
-        );
-        // An optional part is no clue; an alternation is as good as its worst branch.
-        assert_eq!(
-            literals_of(r"(?i)(?:very\s+)?good"),
-            Some(vec!["good".into()])
+        // A small class is spelled out ("it's", "it’s").
+        is(r"(?i)\bit['’]s\s+important", &["important & \\bit's|it’s"]);
+        // An optional part is no clue.
+        is(r"(?i)(?:very\s+)?good", &["good"]);
+        // A few words in a row are spelled out with their neighbours.
+        is(r"(?i)\[(?:city|name)\]", &["[city]|[name]"]);
+        is(r"(?i)\b(?:one|two)\b", &["\\bone|two\\b"]);
+        // A list of phrases is one branch per phrase, each with its own parts.
+        is(
+            r"(?i)\b(?:some\s+say|critics\s+(?:claim|argue))\b",
+            &["say & some", "critics & argue|claim"],
         );
         // Two common letters are in nearly every block; "TK" is not.
-        assert_eq!(literals_of(r"(?i)\b(?:in|TODO)\b"), None);
+        assert_eq!(requirement_of(r"(?i)\b(?:in|TODO)\b"), None);
+        is(r"(?-i)\b(?:TK|TODO)\b", &["\\btk|todo\\b"]);
+        assert_eq!(requirement_of(r"[0-9]+%"), None);
+        assert_eq!(requirement_of(r"\w+ly\b"), None);
+        // Inside a part, a sequence gives its rarest part: "merely", not the common words.
+        let inner = parse(r"(?i)x(?:reportedly|not\s+(?:only|just)\s+merely)").unwrap();
         assert_eq!(
-            literals_of(r"(?-i)\b(?:TK|TODO)\b"),
-            Some(vec!["tk".into(), "todo".into()])
+            needed_literals(&inner),
+            Some(vec![b"merely".to_vec(), b"reportedly".to_vec()])
         );
-        assert_eq!(literals_of(r"[0-9]+%"), None);
-        assert_eq!(literals_of(r"\w+ly\b"), None);
     }
 
     /// A set with `patterns` as members, built at once, scanning `blocks`.
@@ -639,6 +1025,43 @@ mod tests {
             assert_eq!(reportedly.find_iter(blocks[0]).count(), 1);
             assert!(kilometre.is_match(blocks[2]));
         });
+    }
+
+    #[test]
+    fn a_block_needs_every_part_and_whole_words() {
+        let blocks = [
+            "Some people say so.",
+            "Some of it, they say.",
+            "Phones are done by someone.",
+            "Someone said one thing.",
+            "It's twenty-one.",
+        ];
+        let (members, scan) = scan_of(&[r"(?i)\bsome\s+people\s+say\b", r"(?i)\bone\b"], &blocks);
+        let [phrase, one] = &members[..] else {
+            unreachable!()
+        };
+        // Every word of the phrase must be in the block, not only one of them.
+        assert!(!scan.rules_out(phrase, blocks[0]));
+        assert!(scan.rules_out(phrase, blocks[1]));
+        // "one" inside "Phones" and "done" is glued to a word: no `\bone\b` there.
+        assert!(scan.rules_out(one, blocks[2]));
+        // A slice may start inside a word, where a boundary then is: it is searched.
+        let slice = &blocks[2][blocks[2].rfind("one").unwrap()..];
+        assert!(one.is_match(slice));
+        assert!(!scan.rules_out(one, slice));
+        assert!(!scan.rules_out(one, blocks[3]));
+        assert!(!scan.rules_out(one, blocks[4]));
+        // Whatever the scan says, the searches find what they find without it.
+        for block in blocks {
+            for member in &members {
+                let alone = member.find_iter(block).count();
+                assert_eq!(
+                    scan.enter(|| member.find_iter(block).count()),
+                    alone,
+                    "{block}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -260,6 +260,9 @@ documented_kind! {
         /// Words that can make a quantity without digits; a block with neither digits nor
         /// any of these is skipped before the word pattern runs.
         word_prefilter: aho_corasick::AhoCorasick,
+        /// The same words, for the pattern set's one pass per block (see
+        /// [`crate::pattern::PatternSet`]): a block it rules out needs no search for them.
+        prefilter_words: std::sync::Arc<crate::pattern::LiteralList>,
         digit_quantity: Regex,
         /// Every alternative of `digit_quantity` but a plain number needs a character other
         /// than a digit, `,` or `.`: a match made only of those is its number group alone,
@@ -439,8 +442,14 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
             .collect();
         let word_prefilter = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(prefilter_words)
+            .build(&prefilter_words)
             .map_err(|e| KindError::new(format!("invalid word list: {e}"), None))?;
+        let prefilter_words = crate::pattern::LiteralList::new(
+            prefilter_words
+                .into_iter()
+                .map(String::into_bytes)
+                .collect(),
+        );
         let identifier_before = regex(&format!(
             r"(?i)(?:^|\b)(?:{})\.?\s*#?\s*$",
             words_alternation(&p.identifier_prefixes)
@@ -484,6 +493,7 @@ pub(super) fn build(text: &str, origin: Origin) -> Result<Rule, RuleError> {
         let section_source = spanned_regex(&p.section_sources)?;
         Ok(UnsourcedNumber {
             word_prefilter,
+            prefilter_words,
             digit_quantity,
             bare_numbers,
             word_quantity,
@@ -566,7 +576,7 @@ impl UnsourcedNumber {
                 Some(Groups::of(&caps))
             }));
         }
-        if self.word_prefilter.is_match(text) {
+        if !self.prefilter_words.cannot_occur(text) && self.word_prefilter.is_match(text) {
             candidates.extend(
                 self.word_quantity
                     .captures_iter(text)
@@ -847,6 +857,12 @@ impl UnsourcedNumber {
 }
 
 impl Check for UnsourcedNumber {
+    fn set_members(&self) -> Vec<crate::pattern::Member> {
+        vec![crate::pattern::Member::Literals(std::sync::Arc::clone(
+            &self.prefilter_words,
+        ))]
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let section_source = |text: &str| {
             self.section_source
