@@ -34,8 +34,8 @@ fn main() {
 }
 
 /// A dense DFA pair (forward and reverse) at most this large is kept dense (the fastest to
-/// search); a larger one is stored sparse (a tenth of the size; see `src/pattern/engine.rs`
-/// for how a run trades it for a lazy DFA on large inputs).
+/// search); a larger one is stored sparse (a tenth of the size; `src/pattern/memo.rs` fills a
+/// dense table from it as a run searches).
 const DENSE_LIMIT: usize = 1024 * 1024;
 /// Determinizing stops here: a pattern whose DFA would be larger (long phrase lists with
 /// Unicode white space between case-insensitive words) is left to the run's lazy DFA.

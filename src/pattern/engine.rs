@@ -13,9 +13,8 @@
 //! pathological input) the PikeVM searches instead, as in the meta engine.
 //!
 //! A built-in pattern compiled at build time ([`super::prebuilt`]) brings both DFAs: nothing
-//! is built for its searches, and its NFA (for groups) only on its first `captures`. A sparse
-//! one hands over to an engine built at run time once it has searched enough text to pay for
-//! it.
+//! is built for its searches (a sparse one fills a dense table as it goes, see
+//! [`super::memo`]), and its NFA (for groups) only on its first `captures`.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -27,8 +26,6 @@ use regex_automata::util::captures::Captures as Slots;
 use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, Match, MatchKind};
 use regex_syntax::hir::Hir;
-
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::prebuilt::Prebuilt;
 use super::{Error, parse};
@@ -52,24 +49,16 @@ enum Finder {
     /// Built at run time: the forward lazy DFA (`None` when the NFA is too large for one),
     /// and the reverse one, built on the first match from the syntax tree kept until then.
     Lazy {
-        forward: Option<LazyDfa>,
-        reverse: OnceLock<Option<LazyDfa>>,
+        forward: Option<Box<LazyDfa>>,
+        reverse: OnceLock<Option<Box<LazyDfa>>>,
         hir: Mutex<Option<Hir>>,
     },
-    /// Compiled at build time; `text` builds the NFA when groups are asked for. A sparse DFA
-    /// is a tenth of a dense one's size but several times slower to search: right for a
-    /// small run, wrong for a tree of files. So once it has searched [`SPARSE_BUDGET`] bytes,
-    /// the pattern is built at run time and that engine takes over (`runtime`).
+    /// Compiled at build time; `text` builds the NFA when groups are asked for.
     Prebuilt {
         dfa: Prebuilt,
         text: std::sync::Arc<str>,
-        searched: AtomicUsize,
-        runtime: OnceLock<Option<Box<Engine>>>,
     },
 }
-
-/// How much text a prebuilt sparse DFA searches before the pattern is built at run time.
-const SPARSE_BUDGET: usize = 64 * 1024;
 
 struct LazyDfa {
     dfa: hybrid::dfa::DFA,
@@ -86,7 +75,7 @@ struct NfaEngines {
 impl LazyDfa {
     /// The meta engine's lazy DFA settings (including when to give up); `None` if the NFA
     /// does not fit the cache.
-    fn new(nfa: NFA, match_kind: MatchKind) -> Option<LazyDfa> {
+    fn new(nfa: NFA, match_kind: MatchKind) -> Option<Box<LazyDfa>> {
         let config = hybrid::dfa::Config::new()
             .match_kind(match_kind)
             .starts_for_each_pattern(match_kind == MatchKind::LeftmostFirst)
@@ -100,10 +89,10 @@ impl LazyDfa {
             .build_from_nfa(nfa)
             .ok()?;
         let for_caches = dfa.clone();
-        Some(LazyDfa {
+        Some(Box::new(LazyDfa {
             dfa,
             caches: Pool::new(Box::new(move || for_caches.create_cache())),
-        })
+        }))
     }
 }
 
@@ -173,41 +162,13 @@ impl Engine {
     /// A built-in pattern compiled at build time; `text` builds its NFA if groups are asked.
     pub(super) fn prebuilt(dfa: Prebuilt, text: std::sync::Arc<str>) -> Engine {
         Engine {
-            finder: Finder::Prebuilt {
-                dfa,
-                text,
-                searched: AtomicUsize::new(0),
-                runtime: OnceLock::new(),
-            },
+            finder: Finder::Prebuilt { dfa, text },
             nfa: OnceLock::new(),
         }
     }
 
     pub(super) fn is_prebuilt(&self) -> bool {
         matches!(self.finder, Finder::Prebuilt { .. })
-    }
-
-    /// For a sparse prebuilt pattern that has searched `len` more bytes: the engine built at
-    /// run time, once its budget is spent.
-    fn runtime(&self, len: usize) -> Option<&Engine> {
-        let Finder::Prebuilt {
-            dfa: Prebuilt::Sparse(_),
-            searched,
-            text,
-            runtime,
-        } = &self.finder
-        else {
-            return None;
-        };
-        if let Some(engine) = runtime.get() {
-            return engine.as_deref();
-        }
-        if searched.fetch_add(len, Ordering::Relaxed) < SPARSE_BUDGET {
-            return None;
-        }
-        runtime
-            .get_or_init(|| Some(Box::new(Engine::new(parse(text).ok()?).ok()?)))
-            .as_deref()
     }
 
     /// The NFA's engines, built now if this is a prebuilt pattern's first need of them (an
@@ -225,9 +186,6 @@ impl Engine {
 
     /// The leftmost-first match in `input`'s span.
     pub(super) fn search(&self, input: &Input<'_>) -> Option<Match> {
-        if let Some(runtime) = self.runtime(input.get_span().len()) {
-            return runtime.search(input);
-        }
         let (forward, reverse, hir) = match &self.finder {
             Finder::Prebuilt { dfa, .. } => {
                 return dfa
@@ -279,9 +237,6 @@ impl Engine {
 
     /// Whether `haystack` holds a match (its start is never needed).
     pub(super) fn is_match(&self, haystack: &str) -> bool {
-        if let Some(runtime) = self.runtime(haystack.len()) {
-            return runtime.is_match(haystack);
-        }
         let input = Input::new(haystack).earliest(true);
         let found = match &self.finder {
             Finder::Prebuilt { dfa, .. } => dfa.try_is_match(&input),
@@ -310,9 +265,6 @@ impl Engine {
     /// The groups of `found`, a match of this pattern in `haystack`, read within its span
     /// (look-behind still sees the text before it). `None` only if the NFA cannot be built.
     pub(super) fn groups(&self, haystack: &str, found: Match) -> Option<Slots> {
-        if let Some(runtime) = self.runtime(0) {
-            return runtime.groups(haystack, found);
-        }
         let engines = self.nfa()?;
         let mut slots = engines.pikevm.create_captures();
         let input = Input::new(haystack)

@@ -27,6 +27,7 @@
 //! wrote it.
 
 mod engine;
+mod memo;
 mod prebuilt;
 mod set;
 

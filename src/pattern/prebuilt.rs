@@ -15,6 +15,8 @@ use std::sync::LazyLock;
 use regex_automata::dfa::{Automaton, dense, regex::Regex as DfaRegex, sparse};
 use regex_automata::{Input, Match, MatchError};
 
+use super::memo::Memo;
+
 /// One pattern compiled by `build.rs`: where its DFAs are in `prebuilt.bin`.
 struct Entry {
     pattern: &'static str,
@@ -49,8 +51,9 @@ static INDEX: LazyLock<HashMap<&'static str, usize>> = LazyLock::new(|| {
 
 /// A built-in pattern's forward and reverse DFAs, read in place from the binary.
 pub(super) enum Prebuilt {
-    Dense(DfaRegex<dense::DFA<&'static [u32]>>),
-    Sparse(DfaRegex<sparse::DFA<&'static [u8]>>),
+    Dense(Box<DfaRegex<dense::DFA<&'static [u32]>>>),
+    /// Searched through a dense table filled as it goes (see [`Memo`]).
+    Sparse(Box<DfaRegex<Memo>>),
 }
 
 /// The DFAs of `pattern` (exactly as written), if `build.rs` compiled it.
@@ -81,9 +84,14 @@ pub(super) fn lookup(pattern: &str) -> Option<Prebuilt> {
         };
     }
     Some(if is_dense {
-        Prebuilt::Dense(builder.build_from_dfas(load!(dense, forward), load!(dense, reverse)))
+        Prebuilt::Dense(Box::new(
+            builder.build_from_dfas(load!(dense, forward), load!(dense, reverse)),
+        ))
     } else {
-        Prebuilt::Sparse(builder.build_from_dfas(load!(sparse, forward), load!(sparse, reverse)))
+        Prebuilt::Sparse(Box::new(builder.build_from_dfas(
+            Memo::new(load!(sparse, forward)),
+            Memo::new(load!(sparse, reverse)),
+        )))
     })
 }
 
