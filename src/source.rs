@@ -51,7 +51,16 @@ impl Default for ReadOptions {
 
 /// Reads at most `limit` bytes, failing with [`FileError::TooLarge`] if there are more.
 pub fn read_limited(reader: impl Read, limit: usize) -> Result<Vec<u8>, FileError> {
-    let mut bytes = Vec::new();
+    read_limited_into(reader, limit, Vec::new())
+}
+
+/// [`read_limited`] into `bytes` (a file's size as its capacity spares the growing and the
+/// extra reads of a buffer that starts empty).
+fn read_limited_into(
+    reader: impl Read,
+    limit: usize,
+    mut bytes: Vec<u8>,
+) -> Result<Vec<u8>, FileError> {
     reader.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     if bytes.len() > limit {
         return Err(FileError::TooLarge { size: None, limit });
@@ -201,7 +210,9 @@ impl SourceText {
                 limit: options.max_bytes,
             });
         }
-        let bytes = read_limited(file, options.max_bytes)?;
+        // The size read above (the file may still grow or shrink: the limit holds either way).
+        let buffer = Vec::with_capacity(size as usize + 1);
+        let bytes = read_limited_into(file, options.max_bytes, buffer)?;
         Self::decode_with(bytes, format, options)
     }
 

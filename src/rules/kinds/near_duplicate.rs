@@ -423,20 +423,39 @@ impl NearDuplicate {
             faq_block[f.blocks.clone()].fill(true);
         }
         let in_faq = |i: usize| faq_block[i];
-        let mut body = BodyIndex::default();
         let mut terms = Terms::default();
+        // Only what the answers hold is looked up in the body: the body is indexed for those
+        // stems alone (a long article has far more words than its FAQ).
+        let mut wanted: FastSet<u64> = FastSet::default();
+        for pair in doc.faqs.iter().flat_map(|f| &f.pairs) {
+            for b in pair.answer.clone() {
+                self.terms(&doc.blocks[b], &mut terms);
+                wanted.extend(terms.stems.iter().chain(&terms.facts).copied());
+            }
+        }
+        let mut body = BodyIndex::default();
         for (i, block) in doc.prose() {
             if in_faq(i) {
                 continue;
             }
             self.terms(block, &mut terms);
             for (&stem, &s) in terms.stems.iter().zip(&terms.sentence_of) {
-                body.words.push(stem, (i, s));
+                if wanted.contains(&stem) {
+                    body.words.push(stem, (i, s));
+                }
             }
-            body.pairs.extend(pairs(&terms.stems));
-            body.facts.extend(terms.facts.iter().copied());
+            body.pairs.extend(
+                pairs(&terms.stems).filter(|(a, b)| wanted.contains(a) && wanted.contains(b)),
+            );
             // Facts are also words of the body, whatever their case.
-            body.facts.extend(terms.stems.iter().copied());
+            body.facts.extend(
+                terms
+                    .facts
+                    .iter()
+                    .chain(&terms.stems)
+                    .filter(|f| wanted.contains(f))
+                    .copied(),
+            );
         }
         for faq in &doc.faqs {
             for pair in &faq.pairs {
