@@ -7,7 +7,9 @@
 //! the states it meets. A [`Memo`] keeps the sparse DFA and fills a dense table as a search
 //! goes: the first time a state is left on a byte class, the sparse DFA answers and the
 //! answer is written into the table that every thread reads; every later step is a table
-//! lookup. Only the states a run meets get rows, so memory follows the text, not the DFA.
+//! lookup. The table has a row for every state the sparse DFA could have, but it is allocated
+//! zeroed (untouched pages take no memory) and states are numbered in the order a run meets
+//! them: memory follows the text, not the DFA.
 //!
 //! Its states are numbered in the order a run meets them, with a tag bit on the ones the
 //! sparse DFA calls special (start, match, dead, quit, accelerated), so that the search loop's
@@ -16,8 +18,8 @@
 //! is asked of the sparse DFA: the answers are the sparse DFA's, only faster to reach.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
 
 use regex_automata::Anchored;
 use regex_automata::dfa::{Automaton, StartError, sparse};
@@ -27,9 +29,6 @@ use regex_automata::util::start;
 
 /// The tag of a special state's number.
 const SPECIAL: u32 = 1 << 30;
-/// States per chunk of the table: rows are allocated a chunk at a time, when a state first
-/// lands in it.
-const CHUNK: usize = 256;
 /// A table entry not filled yet (filled entries hold a state's number plus one).
 const UNKNOWN: u32 = 0;
 
@@ -39,7 +38,8 @@ pub(super) struct Memo {
     /// Entries in a row: one per byte class and the end of input, then the state's number in
     /// the sparse DFA.
     row_len: usize,
-    chunks: Box<[OnceLock<Box<[AtomicU32]>>]>,
+    /// The rows of the states met so far, by number.
+    table: Box<[AtomicU32]>,
     /// The sparse DFA's states met so far, and their numbers here.
     numbers: Mutex<HashMap<StateID, u32>>,
     /// Start states by whether the search is anchored and the byte before it.
@@ -51,32 +51,27 @@ impl Memo {
         let classes = *sparse.byte_classes();
         // A sparse state takes at least 9 bytes (a transition count, one range, one target,
         // the length of its accelerator): no more states than that can be met.
-        let states = sparse.memory_usage() / 9 + 1;
-        let chunks = states.div_ceil(CHUNK).min(SPECIAL as usize / CHUNK);
+        let states = (sparse.memory_usage() / 9 + 1).min(SPECIAL as usize);
+        let row_len = classes.alphabet_len() + 1;
         Memo {
-            row_len: classes.alphabet_len() + 1,
+            row_len,
             classes,
             sparse,
-            chunks: (0..chunks).map(|_| OnceLock::new()).collect(),
+            table: zeroed(states * row_len),
             numbers: Mutex::new(HashMap::new()),
             starts: (0..2 * 257).map(|_| AtomicU32::new(UNKNOWN)).collect(),
         }
     }
 
-    /// The row of state `number` (tag bit ignored).
-    fn row(&self, number: u32) -> &[AtomicU32] {
-        let index = (number & !SPECIAL) as usize;
-        let chunk = self.chunks[index / CHUNK]
-            .get()
-            .expect("a state's chunk exists once the state is numbered");
-        let at = (index % CHUNK) * self.row_len;
-        &chunk[at..at + self.row_len]
+    /// Where entry `entry` of state `id`'s row is in the table (tag bit ignored).
+    fn at(&self, id: StateID, entry: usize) -> usize {
+        (id.as_u32() & !SPECIAL) as usize * self.row_len + entry
     }
 
     /// The sparse DFA's ID of state `id`.
     fn sparse_id(&self, id: StateID) -> StateID {
-        let row = self.row(id.as_u32());
-        StateID::new_unchecked(row[self.row_len - 1].load(Ordering::Relaxed) as usize)
+        let stored = self.table[self.at(id, self.row_len - 1)].load(Ordering::Relaxed);
+        StateID::new_unchecked(stored as usize)
     }
 
     /// The number of the sparse DFA's state `sparse_id`, numbered now if it is new.
@@ -85,18 +80,12 @@ impl Memo {
         if let Some(&number) = numbers.get(&sparse_id) {
             return StateID::new_unchecked(number as usize);
         }
-        let index = numbers.len();
         // `new` made room for every state the sparse DFA can have.
-        let chunk = self.chunks[index / CHUNK].get_or_init(|| {
-            (0..CHUNK * self.row_len)
-                .map(|_| AtomicU32::new(UNKNOWN))
-                .collect()
-        });
+        let index = StateID::new_unchecked(numbers.len());
         // Written before the number is published (a `Release` store of a transition or a
         // start state), so a thread that reads the number reads this too.
-        chunk[(index % CHUNK) * self.row_len + self.row_len - 1]
-            .store(sparse_id.as_u32(), Ordering::Relaxed);
-        let mut number = index as u32;
+        self.table[self.at(index, self.row_len - 1)].store(sparse_id.as_u32(), Ordering::Relaxed);
+        let mut number = index.as_u32();
         if self.sparse.is_special_state(sparse_id) {
             number |= SPECIAL;
         }
@@ -107,13 +96,22 @@ impl Memo {
     /// Fills entry `entry` of state `current`'s row with `next` (the sparse DFA's answer).
     fn fill(&self, current: StateID, entry: usize, next: StateID) -> StateID {
         let number = self.number(next);
-        self.row(current.as_u32())[entry].store(number.as_u32() + 1, Ordering::Release);
+        self.table[self.at(current, entry)].store(number.as_u32() + 1, Ordering::Release);
         number
     }
 
     fn is_special(id: StateID) -> bool {
         id.as_u32() & SPECIAL != 0
     }
+}
+
+/// `len` zeros, allocated zeroed: the pages of a large table that are never touched are never
+/// given memory.
+fn zeroed(len: usize) -> Box<[AtomicU32]> {
+    let zeros: Box<[u32]> = vec![0u32; len].into_boxed_slice();
+    // SAFETY: `AtomicU32` has the same size, alignment and bit validity as `u32`, so a box of
+    // `u32`s is a box of as many `AtomicU32`s (and is freed with the same layout).
+    unsafe { Box::from_raw(Box::into_raw(zeros) as *mut [AtomicU32]) }
 }
 
 // SAFETY: every method answers for a state number by asking the sparse DFA about the state
@@ -124,7 +122,7 @@ unsafe impl Automaton for Memo {
     #[inline]
     fn next_state(&self, current: StateID, input: u8) -> StateID {
         let class = usize::from(self.classes.get(input));
-        match self.row(current.as_u32())[class].load(Ordering::Acquire) {
+        match self.table[self.at(current, class)].load(Ordering::Acquire) {
             UNKNOWN => {
                 let next = self.sparse.next_state(self.sparse_id(current), input);
                 self.fill(current, class, next)
@@ -140,7 +138,7 @@ unsafe impl Automaton for Memo {
 
     fn next_eoi_state(&self, current: StateID) -> StateID {
         let entry = self.classes.eoi().as_usize();
-        match self.row(current.as_u32())[entry].load(Ordering::Acquire) {
+        match self.table[self.at(current, entry)].load(Ordering::Acquire) {
             UNKNOWN => {
                 let next = self.sparse.next_eoi_state(self.sparse_id(current));
                 self.fill(current, entry, next)
