@@ -1,4 +1,5 @@
 use std::any::Any;
+use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::pattern::Regex;
@@ -858,9 +859,16 @@ impl UnsourcedNumber {
 
 impl Check for UnsourcedNumber {
     fn set_members(&self) -> Vec<crate::pattern::Member> {
-        vec![crate::pattern::Member::Literals(std::sync::Arc::clone(
+        let mut members = vec![crate::pattern::Member::Literals(std::sync::Arc::clone(
             &self.prefilter_words,
-        ))]
+        ))];
+        members.extend(
+            self.speaker_statements
+                .iter()
+                .cloned()
+                .map(crate::pattern::Member::Pattern),
+        );
+        members
     }
 
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
@@ -877,7 +885,7 @@ impl Check for UnsourcedNumber {
         // Whether the innermost heading above the current block presents its own data.
         let mut heading_sourced = false;
         // Who makes statements in the article, found once, when first needed.
-        let mut speakers: Option<Vec<String>> = None;
+        let mut speakers: Option<HashSet<String>> = None;
         for (index, block) in doc.prose() {
             if block.kind.is_heading() {
                 heading_sourced = section_source(&block.text);
@@ -1163,8 +1171,8 @@ impl UnsourcedNumber {
     }
 
     /// Lower-cased words that name who makes a statement somewhere in the article.
-    fn speakers(&self, doc: &Document<'_>) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
+    fn speakers(&self, doc: &Document<'_>) -> HashSet<String> {
+        let mut out = HashSet::new();
         for (_, block) in doc.prose() {
             for caps in self
                 .speaker_statements
@@ -1173,8 +1181,8 @@ impl UnsourcedNumber {
             {
                 if let Some(m) = caps.name("speaker") {
                     let word = m.as_str().to_lowercase();
-                    if !self.speaker_stopwords.contains(&word) && !out.contains(&word) {
-                        out.push(word);
+                    if !self.speaker_stopwords.contains(&word) {
+                        out.insert(word);
                     }
                 }
             }
@@ -1189,7 +1197,7 @@ impl UnsourcedNumber {
         block: &Block,
         sentence: usize,
         q: &Quantity,
-        speakers: &[String],
+        speakers: &HashSet<String>,
     ) -> bool {
         if speakers.is_empty() {
             return false;
