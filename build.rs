@@ -76,25 +76,60 @@ fn prebuild_patterns(out_dir: &Path) {
         };
         let (forward, reverse) = (regex.forward(), regex.reverse());
         let dense_size = forward.memory_usage() + reverse.memory_usage();
-        let (is_dense, f, r) = if dense_size <= DENSE_LIMIT {
+        let (is_dense, f, r, states) = if dense_size <= DENSE_LIMIT {
             let (f, f_pad) = forward.to_bytes_little_endian();
             let (r, r_pad) = reverse.to_bytes_little_endian();
-            (true, push(&f[f_pad..]), push(&r[r_pad..]))
+            (true, push(&f[f_pad..]), push(&r[r_pad..]), (0, 0))
         } else {
             let (Ok(f), Ok(r)) = (forward.to_sparse(), reverse.to_sparse()) else {
                 continue;
             };
+            let states = (reachable_states(&f), reachable_states(&r));
             (
                 false,
                 push(&f.to_bytes_little_endian()),
                 push(&r.to_bytes_little_endian()),
+                states,
             )
         };
         table.push_str(&format!(
-            "    Entry {{ pattern: {pattern:?}, dense: {is_dense}, forward: {f:?}, reverse: {r:?} }},\n"
+            "    Entry {{ pattern: {pattern:?}, dense: {is_dense}, forward: {f:?}, reverse: {r:?}, states: {states:?} }},\n"
         ));
     }
     table.push_str("];\n");
     fs::write(out_dir.join("prebuilt.bin"), blob).expect("write prebuilt.bin");
     fs::write(out_dir.join("prebuilt.rs"), table).expect("write prebuilt.rs");
+}
+
+/// How many states a search can meet in `dfa`: those reachable from any of its start states
+/// (anchored or not, after any byte or none), on any byte or the end of the input. A run
+/// sizes the table it fills from a sparse DFA by this (`src/pattern/memo.rs`).
+fn reachable_states<A: regex_automata::dfa::Automaton>(dfa: &A) -> usize {
+    use regex_automata::Anchored;
+    use regex_automata::util::start;
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = Vec::new();
+    for anchored in [Anchored::No, Anchored::Yes] {
+        for look_behind in std::iter::once(None).chain((0..=255u8).map(Some)) {
+            let config = start::Config::new()
+                .anchored(anchored)
+                .look_behind(look_behind);
+            if let Ok(id) = dfa.start_state(&config)
+                && seen.insert(id)
+            {
+                stack.push(id);
+            }
+        }
+    }
+    while let Some(id) = stack.pop() {
+        let next = (0..=255u8)
+            .map(|byte| dfa.next_state(id, byte))
+            .chain(std::iter::once(dfa.next_eoi_state(id)));
+        for next in next {
+            if seen.insert(next) {
+                stack.push(next);
+            }
+        }
+    }
+    seen.len()
 }

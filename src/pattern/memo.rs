@@ -7,9 +7,9 @@
 //! the states it meets. A [`Memo`] keeps the sparse DFA and fills a dense table as a search
 //! goes: the first time a state is left on a byte class, the sparse DFA answers and the
 //! answer is written into the table that every thread reads; every later step is a table
-//! lookup. The table has a row for every state the sparse DFA could have, but it is allocated
-//! zeroed (untouched pages take no memory) and states are numbered in the order a run meets
-//! them: memory follows the text, not the DFA.
+//! lookup. The table has a row for each state a search can meet (counted by `build.rs`), and
+//! states are numbered in the order a run meets them. A state beyond the table (which the
+//! count rules out) would still be searched correctly, through the sparse DFA alone.
 //!
 //! Its states are numbered in the order a run meets them, with a tag bit on the ones the
 //! sparse DFA calls special (start, match, dead, quit, accelerated), so that the search loop's
@@ -29,6 +29,9 @@ use regex_automata::util::start;
 
 /// The tag of a special state's number.
 const SPECIAL: u32 = 1 << 30;
+/// The tag of a state with no row in the table: its number is its sparse DFA's ID (which a
+/// built-in DFA, at most 4 MB, keeps below this).
+const UNLISTED: u32 = 1 << 29;
 /// A table entry not filled yet (filled entries hold a state's number plus one).
 const UNKNOWN: u32 = 0;
 
@@ -40,6 +43,8 @@ pub(super) struct Memo {
     row_len: usize,
     /// The rows of the states met so far, by number.
     table: Box<[AtomicU32]>,
+    /// How many rows the table has.
+    rows: usize,
     /// The sparse DFA's states met so far, and their numbers here.
     numbers: Mutex<HashMap<StateID, u32>>,
     /// Start states by whether the search is anchored and the byte before it.
@@ -47,30 +52,37 @@ pub(super) struct Memo {
 }
 
 impl Memo {
-    pub(super) fn new(sparse: sparse::DFA<&'static [u8]>) -> Memo {
+    /// A memo of `sparse`, with rows for `states` states (how many a search can meet).
+    pub(super) fn new(sparse: sparse::DFA<&'static [u8]>, states: usize) -> Memo {
         let classes = *sparse.byte_classes();
-        // A sparse state takes at least 9 bytes (a transition count, one range, one target,
-        // the length of its accelerator): no more states than that can be met.
-        let states = (sparse.memory_usage() / 9 + 1).min(SPECIAL as usize);
+        let rows = states.min(UNLISTED as usize);
         let row_len = classes.alphabet_len() + 1;
         Memo {
             row_len,
             classes,
             sparse,
-            table: zeroed(states * row_len),
+            table: zeroed(rows * row_len),
+            rows,
             numbers: Mutex::new(HashMap::new()),
             starts: (0..2 * 257).map(|_| AtomicU32::new(UNKNOWN)).collect(),
         }
     }
 
-    /// Where entry `entry` of state `id`'s row is in the table (tag bit ignored).
-    fn at(&self, id: StateID, entry: usize) -> usize {
-        (id.as_u32() & !SPECIAL) as usize * self.row_len + entry
+    /// Entry `entry` of state `id`'s row, if it has one.
+    fn entry(&self, id: StateID, entry: usize) -> Option<&AtomicU32> {
+        if id.as_u32() & UNLISTED != 0 {
+            return None;
+        }
+        self.table
+            .get((id.as_u32() & !SPECIAL) as usize * self.row_len + entry)
     }
 
     /// The sparse DFA's ID of state `id`.
     fn sparse_id(&self, id: StateID) -> StateID {
-        let stored = self.table[self.at(id, self.row_len - 1)].load(Ordering::Relaxed);
+        let stored = match self.entry(id, self.row_len - 1) {
+            Some(entry) => entry.load(Ordering::Relaxed),
+            None => id.as_u32() & !(SPECIAL | UNLISTED),
+        };
         StateID::new_unchecked(stored as usize)
     }
 
@@ -80,15 +92,21 @@ impl Memo {
         if let Some(&number) = numbers.get(&sparse_id) {
             return StateID::new_unchecked(number as usize);
         }
-        // `new` made room for every state the sparse DFA can have.
-        let index = StateID::new_unchecked(numbers.len());
+        let special = if self.sparse.is_special_state(sparse_id) {
+            SPECIAL
+        } else {
+            0
+        };
+        let index = numbers.len();
+        if index >= self.rows {
+            debug_assert!(sparse_id.as_u32() < UNLISTED);
+            return StateID::new_unchecked((sparse_id.as_u32() | UNLISTED | special) as usize);
+        }
         // Written before the number is published (a `Release` store of a transition or a
         // start state), so a thread that reads the number reads this too.
-        self.table[self.at(index, self.row_len - 1)].store(sparse_id.as_u32(), Ordering::Relaxed);
-        let mut number = index.as_u32();
-        if self.sparse.is_special_state(sparse_id) {
-            number |= SPECIAL;
-        }
+        let row_end = (index + 1) * self.row_len - 1;
+        self.table[row_end].store(sparse_id.as_u32(), Ordering::Relaxed);
+        let number = index as u32 | special;
         numbers.insert(sparse_id, number);
         StateID::new_unchecked(number as usize)
     }
@@ -96,7 +114,9 @@ impl Memo {
     /// Fills entry `entry` of state `current`'s row with `next` (the sparse DFA's answer).
     fn fill(&self, current: StateID, entry: usize, next: StateID) -> StateID {
         let number = self.number(next);
-        self.table[self.at(current, entry)].store(number.as_u32() + 1, Ordering::Release);
+        if let Some(slot) = self.entry(current, entry) {
+            slot.store(number.as_u32() + 1, Ordering::Release);
+        }
         number
     }
 
@@ -105,13 +125,24 @@ impl Memo {
     }
 }
 
-/// `len` zeros, allocated zeroed: the pages of a large table that are never touched are never
-/// given memory.
+/// `len` entries, all `UNKNOWN`, allocated zeroed.
 fn zeroed(len: usize) -> Box<[AtomicU32]> {
-    let zeros: Box<[u32]> = vec![0u32; len].into_boxed_slice();
-    // SAFETY: `AtomicU32` has the same size, alignment and bit validity as `u32`, so a box of
-    // `u32`s is a box of as many `AtomicU32`s (and is freed with the same layout).
-    unsafe { Box::from_raw(Box::into_raw(zeros) as *mut [AtomicU32]) }
+    let Ok(layout) = std::alloc::Layout::array::<AtomicU32>(len) else {
+        return Box::new([]);
+    };
+    if layout.size() == 0 {
+        return Box::new([]);
+    }
+    // SAFETY: the layout has a non-zero size; the memory comes from the global allocator with
+    // the layout of `len` `AtomicU32`s, which is how the box frees it; all-zero bytes are a
+    // valid `AtomicU32` (holding 0).
+    unsafe {
+        let at = std::alloc::alloc_zeroed(layout).cast::<AtomicU32>();
+        if at.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Box::from_raw(std::ptr::slice_from_raw_parts_mut(at, len))
+    }
 }
 
 // SAFETY: every method answers for a state number by asking the sparse DFA about the state
@@ -122,12 +153,15 @@ unsafe impl Automaton for Memo {
     #[inline]
     fn next_state(&self, current: StateID, input: u8) -> StateID {
         let class = usize::from(self.classes.get(input));
-        match self.table[self.at(current, class)].load(Ordering::Acquire) {
-            UNKNOWN => {
+        match self
+            .entry(current, class)
+            .map(|e| e.load(Ordering::Acquire))
+        {
+            Some(UNKNOWN) | None => {
                 let next = self.sparse.next_state(self.sparse_id(current), input);
                 self.fill(current, class, next)
             }
-            known => StateID::new_unchecked((known - 1) as usize),
+            Some(known) => StateID::new_unchecked((known - 1) as usize),
         }
     }
 
@@ -138,12 +172,15 @@ unsafe impl Automaton for Memo {
 
     fn next_eoi_state(&self, current: StateID) -> StateID {
         let entry = self.classes.eoi().as_usize();
-        match self.table[self.at(current, entry)].load(Ordering::Acquire) {
-            UNKNOWN => {
+        match self
+            .entry(current, entry)
+            .map(|e| e.load(Ordering::Acquire))
+        {
+            Some(UNKNOWN) | None => {
                 let next = self.sparse.next_eoi_state(self.sparse_id(current));
                 self.fill(current, entry, next)
             }
-            known => StateID::new_unchecked((known - 1) as usize),
+            Some(known) => StateID::new_unchecked((known - 1) as usize),
         }
     }
 
@@ -226,8 +263,9 @@ mod tests {
     use super::*;
     use regex_automata::dfa::{dense, regex::Regex as DfaRegex};
 
-    /// A pattern's sparse DFAs behind memos, as a built-in sparse pattern is loaded.
-    fn memo_regex(pattern: &str) -> DfaRegex<Memo> {
+    /// A pattern's sparse DFAs behind memos with `rows` rows, as a built-in sparse pattern is
+    /// loaded (with fewer rows than states, the others are searched through the sparse DFA).
+    fn memo_regex(pattern: &str, rows: usize) -> DfaRegex<Memo> {
         let dense = DfaRegex::new(pattern).unwrap();
         let load = |dfa: &dense::DFA<Vec<u32>>| {
             let bytes: &'static [u8] = Box::leak(
@@ -236,7 +274,7 @@ mod tests {
                     .to_bytes_native_endian()
                     .into_boxed_slice(),
             );
-            Memo::new(sparse::DFA::from_bytes(bytes).unwrap().0)
+            Memo::new(sparse::DFA::from_bytes(bytes).unwrap().0, rows)
         };
         DfaRegex::builder().build_from_dfas(load(dense.forward()), load(dense.reverse()))
     }
@@ -262,15 +300,15 @@ mod tests {
 
     #[test]
     fn a_memo_finds_what_the_dense_dfa_finds() {
-        for pattern in PATTERNS {
+        for (pattern, rows) in PATTERNS.iter().flat_map(|p| [(p, 10_000), (p, 3), (p, 0)]) {
             let dense = DfaRegex::new(pattern).unwrap();
-            let memo = memo_regex(pattern);
+            let memo = memo_regex(pattern, rows);
             // Twice: the second pass reads the table the first one filled.
             for _ in 0..2 {
                 for text in TEXTS {
                     let expected: Vec<_> = dense.find_iter(text.as_bytes()).collect();
                     let found: Vec<_> = memo.find_iter(text.as_bytes()).collect();
-                    assert_eq!(found, expected, "{pattern} in {text:?}");
+                    assert_eq!(found, expected, "{pattern} ({rows} rows) in {text:?}");
                     // Within a span (look-behind sees the text before it), and anchored.
                     for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
                         let input = regex_automata::Input::new(text).range(start..);
@@ -286,7 +324,7 @@ mod tests {
     #[test]
     fn threads_share_a_memo() {
         let pattern = PATTERNS[0];
-        let memo = memo_regex(pattern);
+        let memo = memo_regex(pattern, 10_000);
         let dense = DfaRegex::new(pattern).unwrap();
         let text = TEXTS.concat().repeat(50);
         let expected: Vec<_> = dense.find_iter(text.as_bytes()).collect();

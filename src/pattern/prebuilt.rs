@@ -25,6 +25,8 @@ struct Entry {
     forward: (usize, usize),
     /// Byte range of the reverse DFA.
     reverse: (usize, usize),
+    /// How many states a search can meet in each sparse DFA (forward, reverse).
+    states: (usize, usize),
 }
 
 include!(concat!(env!("OUT_DIR"), "/prebuilt.rs"));
@@ -63,6 +65,7 @@ pub(super) fn lookup(pattern: &str) -> Option<Prebuilt> {
         dense: is_dense,
         forward,
         reverse,
+        states,
         ..
     } = PREBUILT[index];
     let bytes = |(start, end): (usize, usize)| &BLOB.bytes[start..end];
@@ -89,8 +92,8 @@ pub(super) fn lookup(pattern: &str) -> Option<Prebuilt> {
         ))
     } else {
         Prebuilt::Sparse(Box::new(builder.build_from_dfas(
-            Memo::new(load!(sparse, forward)),
-            Memo::new(load!(sparse, reverse)),
+            Memo::new(load!(sparse, forward), states.0),
+            Memo::new(load!(sparse, reverse), states.1),
         )))
     })
 }
