@@ -13,7 +13,8 @@ pub mod vale;
 use std::any::Any;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -21,6 +22,7 @@ pub use load::RuleError;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
+use crate::pattern::DocumentScan;
 use crate::source::Format;
 use crate::span::Span;
 
@@ -91,6 +93,10 @@ pub struct RuleMeta {
     pub origin: Origin,
 }
 
+/// Documents longer than this have their rules scheduled one by one onto free threads, by
+/// kind (see [`RuleSet::check`]).
+const LONG_DOCUMENT: usize = 256 * 1024;
+
 /// The Rust half of a rule: a kind configured by a rule file's parameters.
 pub trait Check: Send + Sync + fmt::Debug + Any {
     /// Appends this rule's findings in `doc` to `out`.
@@ -109,6 +115,12 @@ pub trait Check: Send + Sync + fmt::Debug + Any {
         Vec::new()
     }
 
+    /// How long this rule is likely to take on a document, against a phrase list's 1 (see
+    /// [`RuleCost`]): what orders the rules of the first document, before any is measured.
+    fn cost_hint(&self) -> u32 {
+        1
+    }
+
     fn as_any(&self) -> &dyn Any;
 }
 
@@ -121,7 +133,9 @@ pub struct Rule {
 
 /// How long a rule takes, to start the slowest rules of a document first: a document's rules
 /// run side by side, so its time is at least its slowest rule's, plus whatever that rule waited
-/// for. What a rule took on the documents so far decides; before the first one, the size of its
+/// for. What a rule took on the documents so far decides; before the first one (the only one
+/// of a run on a single draft), its kind's [`Check::cost_hint`] (a pass over the whole
+/// document that compares its paragraphs is slower than a phrase list), then the size of its
 /// rule file (a longer list of phrases and patterns is more to build and to search).
 #[derive(Debug, Default)]
 pub struct RuleCost {
@@ -280,11 +294,36 @@ impl RuleSet {
         self.pattern_set_after = Some(bytes);
     }
 
-    /// The rules, slowest first (see [`RuleCost`]): each runs as a task of its own.
-    fn schedule(&self) -> Vec<&Rule> {
+    /// The rules, slowest first (see [`RuleCost`]); for a long document, kinds that tend to be
+    /// slow before the others (see [`Check::cost_hint`]).
+    fn schedule(&self, long: bool) -> Vec<&Rule> {
         let mut order: Vec<&Rule> = self.rules.iter().collect();
-        order.sort_by_key(|rule| std::cmp::Reverse(rule.cost.key()));
+        order.sort_by_key(|rule| {
+            let (spent, prior) = rule.cost.key();
+            let hint = if long { rule.check.cost_hint() } else { 1 };
+            std::cmp::Reverse((spent, hint, prior))
+        });
         order
+    }
+
+    /// One rule's findings in `doc` (with `scan` consulted by its searches), its time counted.
+    fn run(
+        &self,
+        rule: &Rule,
+        doc: &Document<'_>,
+        scan: Option<&Arc<DocumentScan>>,
+    ) -> Vec<Diagnostic> {
+        let started = std::time::Instant::now();
+        let mut found = Vec::new();
+        match scan {
+            Some(scan) => scan.enter(|| rule.run(doc, &mut found)),
+            None => rule.run(doc, &mut found),
+        }
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        rule.cost
+            .spent
+            .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+        found
     }
 
     /// Every finding of every rule in `doc`, sorted by position.
@@ -302,27 +341,45 @@ impl RuleSet {
                 }
             })
             .scan(doc.prose().map(|(_, b)| b.text.as_str()))
-            .map(std::sync::Arc::new);
+            .map(Arc::new);
         // Rules are independent readers of one document: run them in parallel too, which is
         // what keeps a single large draft (or a single small one, at start-up) fast.
-        let mut parts: Vec<Vec<Diagnostic>> = self
-            .schedule()
-            .par_iter()
-            .with_max_len(1)
-            .map(|rule| {
-                let started = std::time::Instant::now();
-                let mut found = Vec::new();
-                match &scan {
-                    Some(scan) => scan.enter(|| rule.run(doc, &mut found)),
-                    None => rule.run(doc, &mut found),
+        let long = doc.source.len() > LONG_DOCUMENT;
+        let order = self.schedule(long);
+        let mut parts: Vec<Vec<Diagnostic>> = if long {
+            // Each thread takes the next rule when it is free: the slowest start first and
+            // the others fill in around them (a parallel iterator splits the list in halves,
+            // and the second half's slowest rule starts late).
+            let next = AtomicUsize::new(0);
+            let found: Vec<OnceLock<Vec<Diagnostic>>> =
+                order.iter().map(|_| OnceLock::new()).collect();
+            let work = || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(rule) = order.get(i) else {
+                    break;
+                };
+                let _ = found[i].set(self.run(rule, doc, scan.as_ref()));
+            };
+            rayon::scope(|s| {
+                for _ in 1..rayon::current_num_threads().min(order.len()) {
+                    s.spawn(|_| work());
                 }
-                let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                rule.cost
-                    .spent
-                    .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
-                found
-            })
-            .collect();
+                work();
+            });
+            found
+                .into_iter()
+                .map(|f| f.into_inner().unwrap_or_default())
+                .collect()
+        } else {
+            // A short document's time is mostly its rules' patterns being built on their first
+            // search; rules that share a pattern (a phrase list) then wait for each other less
+            // in halves of the list than taking turns.
+            order
+                .par_iter()
+                .with_max_len(1)
+                .map(|rule| self.run(rule, doc, scan.as_ref()))
+                .collect()
+        };
         // Join into the largest part rather than a fresh vector: a draft with a million
         // findings of one rule would otherwise hold them twice. The order between rules does
         // not matter (the sort below breaks ties by rule id); within a rule it is kept.
@@ -352,7 +409,31 @@ mod tests {
         let rules = RuleSet::builtin().unwrap();
         let largest_file = rules.rules.iter().max_by_key(|r| r.cost.prior).unwrap();
         // Before any document: the largest rule file first.
-        assert_eq!(rules.schedule()[0].meta.id, largest_file.meta.id);
+        assert_eq!(rules.schedule(false)[0].meta.id, largest_file.meta.id);
+        // For a long document, by kind first (the pass that compares paragraphs), then the
+        // largest rule file among rules of kinds alike (phrase lists).
+        let long: Vec<&str> = rules
+            .schedule(true)
+            .iter()
+            .map(|r| r.meta.id.as_str())
+            .collect();
+        assert_eq!(
+            long[..3],
+            [
+                "duplicated-paragraph",
+                "unsourced-number",
+                "inconsistent-number"
+            ]
+        );
+        let phrase_lists: Vec<&str> = long
+            .iter()
+            .copied()
+            .filter(|id| ["filler-phrase", "template-residue", "vague-attribution"].contains(id))
+            .collect();
+        assert_eq!(
+            phrase_lists,
+            ["vague-attribution", "template-residue", "filler-phrase"]
+        );
         // Then the rule that has taken longest so far.
         let doc = Document::parse(
             "Some 12,000 people, reportedly.\n",
@@ -365,8 +446,9 @@ mod tests {
             .cost
             .spent
             .fetch_add(u64::MAX / 2, std::sync::atomic::Ordering::Relaxed);
-        assert_eq!(rules.schedule()[0].meta.id, smallest_file.meta.id);
-        assert_eq!(rules.schedule().len(), rules.rules.len());
+        assert_eq!(rules.schedule(false)[0].meta.id, smallest_file.meta.id);
+        assert_eq!(rules.schedule(true)[0].meta.id, smallest_file.meta.id);
+        assert_eq!(rules.schedule(false).len(), rules.rules.len());
         assert!(slowest.cost.key().0 > 0);
     }
 }

@@ -513,6 +513,11 @@ fn broken_reference(source: &str, broken: &BrokenReference) -> Finding {
 }
 
 impl Check for BrokenLink {
+    /// Every link and source list.
+    fn cost_hint(&self) -> u32 {
+        3
+    }
+
     fn set_members(&self) -> Vec<crate::pattern::Member> {
         let promise = self.link_promise.clone();
         promise

@@ -233,6 +233,11 @@ impl Density {
 }
 
 impl Check for Density {
+    /// Every paragraph scored.
+    fn cost_hint(&self) -> u32 {
+        3
+    }
+
     fn set_members(&self) -> Vec<crate::pattern::Member> {
         let patterns = self.patterns.iter().map(|(regex, _)| regex.clone());
         let phrases = self.phrase_literals.clone().map(Member::Literals);

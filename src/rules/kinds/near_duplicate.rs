@@ -400,6 +400,14 @@ struct BodyIndex {
 }
 
 impl Check for NearDuplicate {
+    /// A pass over the whole document, which no other thread can share: started first.
+    fn cost_hint(&self) -> u32 {
+        match self.mode {
+            Mode::Paragraph => 10,
+            Mode::Faq => 4,
+        }
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         match self.mode {
             Mode::Faq => self.check_faq(doc, rule, out),

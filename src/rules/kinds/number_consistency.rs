@@ -873,6 +873,11 @@ fn half_step(digits: &str) -> f64 {
 }
 
 impl Check for NumberConsistency {
+    /// Every quantity of the document, compared with the earlier ones.
+    fn cost_hint(&self) -> u32 {
+        6
+    }
+
     fn set_members(&self) -> Vec<crate::pattern::Member> {
         self.spelled
             .iter()

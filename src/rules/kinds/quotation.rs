@@ -683,6 +683,11 @@ fn in_link(doc: &Document<'_>, block: &Block, range: &Range<usize>) -> bool {
 }
 
 impl Check for QuotationCheck {
+    /// Every quotation, with the sentences around it.
+    fn cost_hint(&self) -> u32 {
+        3
+    }
+
     fn check(&self, doc: &Document<'_>, rule: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let mut unquoted: Option<(usize, String)> = None;
         let mut turns: Option<Vec<bool>> = None;

@@ -858,6 +858,11 @@ impl UnsourcedNumber {
 }
 
 impl Check for UnsourcedNumber {
+    /// Numbers, their cues and the sentences around them: the busiest rule on prose with figures.
+    fn cost_hint(&self) -> u32 {
+        8
+    }
+
     fn set_members(&self) -> Vec<crate::pattern::Member> {
         let mut members = vec![crate::pattern::Member::Literals(std::sync::Arc::clone(
             &self.prefilter_words,
