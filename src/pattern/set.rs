@@ -568,7 +568,9 @@ fn sequence_branch(parts: &[Hir]) -> Option<Branch> {
     (!parts.is_empty()).then(|| rarest(parts))
 }
 
-/// The [`MAX_PARTS`] rarest parts of a branch (duplicates count once).
+/// The [`MAX_PARTS`] rarest parts of a branch (duplicates count once). A part holding a
+/// common word is kept only beside other such parts: next to a rarer word ("understood" in
+/// "it is understood that") it rules out little, and the scan would stop at every "that".
 fn rarest(mut parts: Branch) -> Branch {
     parts.sort_by(|a, b| {
         rarity(&a.literals)
@@ -577,6 +579,10 @@ fn rarest(mut parts: Branch) -> Branch {
     });
     parts.dedup();
     parts.truncate(MAX_PARTS);
+    let rare = |part: &Clue| rarity(&part.literals) < 1.0;
+    if parts.first().is_some_and(rare) {
+        parts.retain(rare);
+    }
     parts
 }
 
