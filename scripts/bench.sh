@@ -23,9 +23,11 @@ bin=$work/draftlint
 base=$work/baseline
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-# Wall seconds of a command, median of $runs runs (output discarded). Exit 1 means findings;
-# 2 or more is a failure that would otherwise be timed as a very fast run, so it stops here.
+# Wall seconds of a command, median of $runs runs (output discarded) after one untimed run
+# (the first run of a freshly copied binary reads it from disk). Exit 1 means findings; 2 or
+# more is a failure that would otherwise be timed as a very fast run, so it stops here.
 time_cmd() {
+    "$@" > /dev/null 2>&1 || true
     for _ in $(seq "$runs"); do
         local s e code=0
         # Bash's clock, not a forked `date`, whose own start-up would be timed too.

@@ -41,11 +41,16 @@ files=$(wc -l < "$list")
 mb=$(xargs -a "$list" -d '\n' cat | wc -c | awk '{printf "%.2f", $1/1048576}')
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# Wall seconds of a command, median of $runs runs after one untimed run (which loads the
+# tool's files into the page cache: the first run of a freshly copied binary or of a Python
+# or Node program reads them from disk). Bash's clock, not a forked `date`, whose own
+# start-up would be timed too.
 time_cmd() {
+    "$@" > /dev/null 2>&1 || true
     for _ in $(seq "$runs"); do
         local s e
-        s=$(date +%s%N); "$@" > /dev/null 2>&1 || true; e=$(date +%s%N)
-        echo "scale=3; ($e - $s) / 1000000000" | bc
+        s=$EPOCHREALTIME; "$@" > /dev/null 2>&1 || true; e=$EPOCHREALTIME
+        echo "scale=4; ($e - $s) / 1" | bc
     done | median
 }
 # Every tool gets the same file list; xargs batches it the same way for the two peers.
