@@ -217,6 +217,9 @@ impl PatternSet {
 
     /// The scan of a document whose blocks' texts are `blocks`, or `None` while the run has
     /// not read enough for the union to pay (256 KB, `BUILD_AFTER`); this call may build it.
+    /// The scan knows the blocks by their addresses: `blocks` must be the document's own
+    /// texts, alive as long as the scan is entered (a temporary copy, freed and its address
+    /// reused by another text, would rule that text out by the copy's literals).
     pub fn scan<'t>(&self, blocks: impl IntoIterator<Item = &'t str>) -> Option<DocumentScan> {
         use rayon::prelude::*;
         let inner = &self.inner;
