@@ -43,8 +43,6 @@ pub(super) struct Memo {
     row_len: usize,
     /// The rows of the states met so far, by number.
     table: Box<[AtomicU32]>,
-    /// How many rows the table has.
-    rows: usize,
     /// The sparse DFA's states met so far, and their numbers here.
     numbers: Mutex<HashMap<StateID, u32>>,
     /// Start states by whether the search is anchored and the byte before it.
@@ -62,7 +60,6 @@ impl Memo {
             classes,
             sparse,
             table: zeroed(rows * row_len),
-            rows,
             numbers: Mutex::new(HashMap::new()),
             starts: (0..2 * 257).map(|_| AtomicU32::new(UNKNOWN)).collect(),
         }
@@ -98,7 +95,7 @@ impl Memo {
             0
         };
         let index = numbers.len();
-        if index >= self.rows {
+        if index >= self.table.len() / self.row_len {
             debug_assert!(sparse_id.as_u32() < UNLISTED);
             return StateID::new_unchecked((sparse_id.as_u32() | UNLISTED | special) as usize);
         }

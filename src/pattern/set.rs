@@ -149,10 +149,7 @@ struct Union {
     literals: AhoCorasick,
     /// For each literal, the parts (of members' branches) it is one of.
     owners: Vec<Vec<u32>>,
-    /// For each part, its branch.
-    part_branch: Vec<u32>,
-    /// For each part, whether an occurrence glued to a word before (after) it does not count.
-    part_bounds: Vec<(bool, bool)>,
+    parts: Vec<PartOf>,
     /// For each branch, its member and how many parts it has.
     branches: Vec<(u32, u32)>,
     /// What every block starts from: the members that took no part (no literal worth looking
@@ -265,8 +262,7 @@ impl Union {
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<u32>> = Vec::new();
-        let mut part_branch: Vec<u32> = Vec::new();
-        let mut part_bounds: Vec<(bool, bool)> = Vec::new();
+        let mut parts: Vec<PartOf> = Vec::new();
         let mut branches: Vec<(u32, u32)> = Vec::new();
         let took_part: Vec<bool> = needed.iter().map(Option::is_some).collect();
         for (slot, needed) in needed.into_iter().enumerate() {
@@ -275,9 +271,12 @@ impl Union {
                 let branch_id = u32::try_from(branches.len()).ok()?;
                 branches.push((slot, u32::try_from(branch.len()).ok()?));
                 for part in branch {
-                    let part_id = u32::try_from(part_branch.len()).ok()?;
-                    part_branch.push(branch_id);
-                    part_bounds.push((part.word_before, part.word_after));
+                    let part_id = u32::try_from(parts.len()).ok()?;
+                    parts.push(PartOf {
+                        branch: branch_id,
+                        word_before: part.word_before,
+                        word_after: part.word_after,
+                    });
                     for literal in part.literals {
                         let i = *index.entry(literal.clone()).or_insert_with(|| {
                             literals.push(literal);
@@ -312,8 +311,7 @@ impl Union {
         Some(Union {
             literals,
             owners,
-            part_branch,
-            part_bounds,
+            parts,
             branches,
             taking_part: took_part.iter().filter(|&&took| took).count(),
             always,
@@ -322,13 +320,15 @@ impl Union {
 
     /// Counters for [`Union::matched`], reused from block to block.
     fn tally(&self) -> Tally {
-        let parts = vec![0; self.part_branch.len()];
-        let branches = vec![0; self.branches.len()];
+        let counts = Counts {
+            part_seen: vec![0; self.parts.len()],
+            branch_seen: vec![0; self.branches.len()],
+            branch_parts: vec![0; self.branches.len()],
+        };
         Tally {
             round: 0,
-            part_seen: [parts.clone(), parts],
-            branch_seen: [branches.clone(), branches.clone()],
-            branch_parts: [branches.clone(), branches],
+            block: counts.clone(),
+            slices: counts,
         }
     }
 
@@ -364,14 +364,15 @@ impl Union {
             let glued_after = is_word(found.end() - 1) && is_word(found.end());
             for &part in &self.owners[found.pattern().as_usize()] {
                 let part = part as usize;
-                let (word_before, word_after) = self.part_bounds[part];
-                let in_block = !((word_before && glued_before) || (word_after && glued_after));
-                let (slot, parts) = self.branches[self.part_branch[part] as usize];
-                if tally.count(Tally::SLICES, part, self.part_branch[part], round) == Some(parts) {
+                let of = &self.parts[part];
+                let in_block =
+                    !((of.word_before && glued_before) || (of.word_after && glued_after));
+                let (slot, parts) = self.branches[of.branch as usize];
+                if tally.slices.count(part, of.branch, round) == Some(parts) {
                     admitted.slices.insert(slot as usize);
                 }
                 if in_block
-                    && tally.count(Tally::BLOCK, part, self.part_branch[part], round) == Some(parts)
+                    && tally.block.count(part, of.branch, round) == Some(parts)
                     && admitted.block.insert(slot as usize)
                 {
                     left -= 1;
@@ -418,45 +419,59 @@ impl MaybeMatches {
     }
 }
 
-/// Which parts and branches one block has seen, for the block and for its slices: a part or
+/// A part of a member's branch, as the union keeps it: its branch, and whether an occurrence
+/// glued to a word before (after) it does not count.
+struct PartOf {
+    branch: u32,
+    word_before: bool,
+    word_after: bool,
+}
+
+/// Which parts and branches one block has seen, for the block and for its slices; a part or
 /// branch counts in this block only if stamped with the block's round (no clearing between
 /// blocks).
 struct Tally {
     round: u32,
-    part_seen: [Vec<u32>; 2],
-    branch_seen: [Vec<u32>; 2],
-    branch_parts: [Vec<u32>; 2],
+    block: Counts,
+    slices: Counts,
+}
+
+#[derive(Clone)]
+struct Counts {
+    part_seen: Vec<u32>,
+    branch_seen: Vec<u32>,
+    branch_parts: Vec<u32>,
 }
 
 impl Tally {
-    const BLOCK: usize = 0;
-    const SLICES: usize = 1;
-
     fn next_round(&mut self) -> u32 {
         if self.round == u32::MAX {
             self.round = 0;
-            for seen in self.part_seen.iter_mut().chain(&mut self.branch_seen) {
-                seen.fill(0);
+            for counts in [&mut self.block, &mut self.slices] {
+                counts.part_seen.fill(0);
+                counts.branch_seen.fill(0);
             }
         }
         self.round += 1;
         self.round
     }
+}
 
-    /// Counts `part` of `branch` as seen (`which`: for the block or for slices); the parts of
-    /// the branch seen so far, or `None` if the part had been seen already.
-    fn count(&mut self, which: usize, part: usize, branch: u32, round: u32) -> Option<u32> {
-        if self.part_seen[which][part] == round {
+impl Counts {
+    /// Counts `part` of `branch` as seen in this `round`; the parts of the branch seen so
+    /// far, or `None` if the part had been seen already.
+    fn count(&mut self, part: usize, branch: u32, round: u32) -> Option<u32> {
+        if self.part_seen[part] == round {
             return None;
         }
-        self.part_seen[which][part] = round;
+        self.part_seen[part] = round;
         let branch = branch as usize;
-        if self.branch_seen[which][branch] != round {
-            self.branch_seen[which][branch] = round;
-            self.branch_parts[which][branch] = 0;
+        if self.branch_seen[branch] != round {
+            self.branch_seen[branch] = round;
+            self.branch_parts[branch] = 0;
         }
-        self.branch_parts[which][branch] += 1;
-        Some(self.branch_parts[which][branch])
+        self.branch_parts[branch] += 1;
+        Some(self.branch_parts[branch])
     }
 }
 
@@ -505,13 +520,13 @@ fn requirement(hir: &Hir) -> Option<Requirement> {
     match hir.kind() {
         HirKind::Capture(capture) => requirement(&capture.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => requirement(&rep.sub),
-        HirKind::Alternation(alternatives) => {
-            let mut branches = Vec::new();
-            for alternative in alternatives {
-                branches.extend(requirement(alternative)?);
-            }
-            Some(branches)
-        }
+        HirKind::Alternation(alternatives) => Some(
+            alternatives
+                .iter()
+                .map(requirement)
+                .collect::<Option<Vec<_>>>()?
+                .concat(),
+        ),
         // A sequence around an alternation (`\b(?:it\s+is\s+(?:said|thought)|some\s+say)\b`,
         // as a phrase list becomes once common prefixes are factored out) needs one of the
         // alternation's branches, each with the sequence's other parts.
@@ -519,9 +534,7 @@ fn requirement(hir: &Hir) -> Option<Requirement> {
             let around = |i: usize| -> Vec<Clue> {
                 let mut rest = sequence_parts(&parts[..i]);
                 rest.extend(sequence_parts(&parts[i + 1..]));
-                rest.into_iter()
-                    .filter_map(Clue::worth_looking_for)
-                    .collect()
+                worthy(rest)
             };
             // (An alternation of a few words is spelled out with its neighbours instead.)
             let alternation = parts.iter().position(|p| {
@@ -564,29 +577,34 @@ fn unwrapped(hir: &Hir) -> &Hir {
 
 /// The parts of a sequence worth looking for, the rarest first; `None` if there are none.
 fn sequence_branch(parts: &[Hir]) -> Option<Branch> {
-    let parts: Vec<Clue> = sequence_parts(parts)
+    let parts = worthy(sequence_parts(parts));
+    (!parts.is_empty()).then(|| rarest(parts))
+}
+
+/// The parts worth looking for.
+fn worthy(parts: Vec<Clue>) -> Vec<Clue> {
+    parts
         .into_iter()
         .filter_map(Clue::worth_looking_for)
-        .collect();
-    (!parts.is_empty()).then(|| rarest(parts))
+        .collect()
 }
 
 /// The [`MAX_PARTS`] rarest parts of a branch (duplicates count once). A part holding a
 /// common word is kept only beside other such parts: next to a rarer word ("understood" in
 /// "it is understood that") it rules out little, and the scan would stop at every "that".
-fn rarest(mut parts: Branch) -> Branch {
-    parts.sort_by(|a, b| {
-        rarity(&a.literals)
-            .total_cmp(&rarity(&b.literals))
-            .then_with(|| a.cmp(b))
-    });
-    parts.dedup();
-    parts.truncate(MAX_PARTS);
-    let rare = |part: &Clue| rarity(&part.literals) < 1.0;
-    if parts.first().is_some_and(rare) {
-        parts.retain(rare);
+fn rarest(parts: Branch) -> Branch {
+    let mut rated: Vec<(f64, Clue)> = parts
+        .into_iter()
+        .map(|part| (rarity(&part.literals), part))
+        .collect();
+    rated.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    rated.dedup_by(|a, b| a.1 == b.1);
+    rated.truncate(MAX_PARTS);
+    // (A common word rates 1.0, see `rarity`.)
+    if rated.first().is_some_and(|(rate, _)| *rate < 1.0) {
+        rated.retain(|(rate, _)| *rate < 1.0);
     }
-    parts
+    rated.into_iter().map(|(_, part)| part).collect()
 }
 
 /// Literals one of which every match of `hir` holds (see [`needed`]), if worth looking for.
@@ -669,20 +687,19 @@ fn needed(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         HirKind::Literal(_) | HirKind::Class(_) => spellings(hir),
         HirKind::Capture(capture) => needed(&capture.sub),
         HirKind::Repetition(rep) if rep.min >= 1 => needed(&rep.sub),
-        HirKind::Alternation(branches) => {
-            let mut all = Vec::new();
-            for branch in branches {
-                all.extend(needed(branch)?);
-            }
-            Some(all)
-        }
+        HirKind::Alternation(branches) => Some(
+            branches
+                .iter()
+                .map(needed)
+                .collect::<Option<Vec<_>>>()?
+                .concat(),
+        ),
         HirKind::Concat(parts) => sequence_parts(parts)
             .into_iter()
             .map(|clue| clue.literals)
             .min_by(|a, b| {
-                choice_key(a)
-                    .partial_cmp(&choice_key(b))
-                    .unwrap_or(std::cmp::Ordering::Equal)
+                let (a, b) = (choice_key(a), choice_key(b));
+                a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
             }),
         HirKind::Empty | HirKind::Look(_) | HirKind::Repetition(_) => None,
     }

@@ -154,16 +154,27 @@ impl RuleCost {
     }
 
     fn key(&self) -> (u64, usize) {
-        (
-            self.spent.load(std::sync::atomic::Ordering::Relaxed),
-            self.prior,
-        )
+        (self.spent.load(Ordering::Relaxed), self.prior)
     }
 }
 
 impl Rule {
     pub fn run(&self, doc: &Document<'_>, out: &mut Vec<Diagnostic>) {
         self.check.check(doc, &self.meta, out);
+    }
+
+    /// This rule's findings in `doc` (with `scan` consulted by its searches), its time added
+    /// to its cost.
+    fn run_timed(&self, doc: &Document<'_>, scan: Option<&Arc<DocumentScan>>) -> Vec<Diagnostic> {
+        let started = std::time::Instant::now();
+        let mut found = Vec::new();
+        match scan {
+            Some(scan) => scan.enter(|| self.run(doc, &mut found)),
+            None => self.run(doc, &mut found),
+        }
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.cost.spent.fetch_add(nanos, Ordering::Relaxed);
+        found
     }
 }
 
@@ -306,26 +317,6 @@ impl RuleSet {
         order
     }
 
-    /// One rule's findings in `doc` (with `scan` consulted by its searches), its time counted.
-    fn run(
-        &self,
-        rule: &Rule,
-        doc: &Document<'_>,
-        scan: Option<&Arc<DocumentScan>>,
-    ) -> Vec<Diagnostic> {
-        let started = std::time::Instant::now();
-        let mut found = Vec::new();
-        match scan {
-            Some(scan) => scan.enter(|| rule.run(doc, &mut found)),
-            None => rule.run(doc, &mut found),
-        }
-        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        rule.cost
-            .spent
-            .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
-        found
-    }
-
     /// Every finding of every rule in `doc`, sorted by position.
     pub fn check(&self, doc: &Document<'_>) -> Vec<Diagnostic> {
         use rayon::prelude::*;
@@ -358,7 +349,7 @@ impl RuleSet {
                 let Some(rule) = order.get(i) else {
                     break;
                 };
-                let _ = found[i].set(self.run(rule, doc, scan.as_ref()));
+                let _ = found[i].set(rule.run_timed(doc, scan.as_ref()));
             };
             rayon::scope(|s| {
                 for _ in 1..rayon::current_num_threads().min(order.len()) {
@@ -377,7 +368,7 @@ impl RuleSet {
             order
                 .par_iter()
                 .with_max_len(1)
-                .map(|rule| self.run(rule, doc, scan.as_ref()))
+                .map(|rule| rule.run_timed(doc, scan.as_ref()))
                 .collect()
         };
         // Join into the largest part rather than a fresh vector: a draft with a million
